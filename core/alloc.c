@@ -1,0 +1,109 @@
+/* alloc.c: the core allocator: jemalloc (MODIS_JEMALLOC) or libc, abort on failure. */
+#include "alloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef MODIS_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#define usable_size(p) malloc_usable_size((void *)(p))
+#else
+#include <malloc.h>
+#define usable_size(p) malloc_usable_size((void *)(p))
+#endif
+
+#include <stdatomic.h>
+
+static _Atomic size_t used_bytes;
+
+static void oom(size_t size)
+{
+    fprintf(stderr, "modis: out of memory allocating %zu bytes\n", size);
+    fflush(stderr);
+    abort();
+}
+
+void *zmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p)
+        oom(size);
+    used_bytes += usable_size(p);
+    return p;
+}
+
+void *zcalloc(size_t size)
+{
+    void *p = calloc(1, size ? size : 1);
+    if (!p)
+        oom(size);
+    used_bytes += usable_size(p);
+    return p;
+}
+
+void *zrealloc(void *ptr, size_t size)
+{
+    if (!ptr)
+        return zmalloc(size);
+    size_t old = usable_size(ptr);
+    void *p = realloc(ptr, size ? size : 1);
+    if (!p)
+        oom(size);
+    used_bytes += usable_size(p);
+    used_bytes -= old;
+    return p;
+}
+
+void zfree(void *ptr)
+{
+    if (!ptr)
+        return;
+    used_bytes -= usable_size(ptr);
+    free(ptr);
+}
+
+char *zstrndup(const char *s, size_t len)
+{
+    char *p = zmalloc(len + 1);
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *zstrdup(const char *s)
+{
+    return zstrndup(s, strlen(s));
+}
+
+size_t zusable(const void *ptr)
+{
+    return ptr ? usable_size(ptr) : 0;
+}
+
+size_t zused_memory(void)
+{
+    return used_bytes;
+}
+
+size_t zrss(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long size = 0, rss = 0;
+    if (!f)
+        return 0;
+    if (fscanf(f, "%lu %lu", &size, &rss) != 2)
+        rss = 0;
+    fclose(f);
+    return (size_t)rss * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+const char *zallocator_name(void)
+{
+#ifdef MODIS_JEMALLOC
+    return "jemalloc";
+#else
+    return "libc";
+#endif
+}

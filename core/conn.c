@@ -1,0 +1,523 @@
+/* conn.c: client connections: accept, read and parse requests, write replies, close. */
+#include "conn.h"
+
+#include "alloc.h"
+#include "block.h"
+#include "dispatch.h"
+#include "log.h"
+#include "multi.h"
+#include "net.h"
+#include "reply.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define MAX_ACCEPTS_PER_CALL 1000
+#define QBUF_MIN_READ (16 * 1024)
+#define MAX_IOV 64
+
+static void on_readable(ev_loop *loop, int fd, void *priv, int mask);
+static void on_writable(ev_loop *loop, int fd, void *priv, int mask);
+
+static void client_free(client *c)
+{
+    if (c->fd >= 0) {
+        ev_del_fd(server.loop, c->fd, EV_READABLE | EV_WRITABLE);
+        close(c->fd);
+    }
+    block_remove(c);
+    multi_reset(c);
+    reply_free_all(c);
+    for (int i = 0; i < server.nmonitors; i++) {
+        if (server.monitors[i] == c) {
+            server.monitors[i] = server.monitors[--server.nmonitors];
+            break;
+        }
+    }
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        server.clients = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    server.nclients--;
+    zfree(c->buf);
+    zfree(c->qbuf);
+    zfree(c->name);
+    zfree(c->lib_name);
+    zfree(c->lib_ver);
+    zfree(c);
+}
+
+void conn_close_asap(client *c)
+{
+    if (c->flags & CLIENT_CLOSE_ASAP)
+        return;
+    c->flags |= CLIENT_CLOSE_ASAP;
+    block_remove(c);
+    if (server.nclosing == server.capclosing) {
+        server.capclosing = server.capclosing ? server.capclosing * 2 : 16;
+        server.closing = zrealloc(server.closing, sizeof(client *) * (size_t)server.capclosing);
+    }
+    server.closing[server.nclosing++] = c;
+}
+
+void conn_close_after_reply(client *c)
+{
+    c->flags |= CLIENT_CLOSE_AFTER_REPLY;
+    if (!reply_pending(c))
+        conn_close_asap(c);
+}
+
+static client *client_create(int fd, int is_unix)
+{
+    client *c = zcalloc(sizeof *c);
+    c->id = server.next_client_id++;
+    c->fd = fd;
+    c->resp = 2;
+    c->db = &server.dbs[0];
+    c->flags = is_unix ? CLIENT_UNIX : 0;
+    c->authenticated = !(server.cfg.requirepass && *server.cfg.requirepass);
+    c->ctime_ms = c->last_interaction_ms = ev_mstime();
+    net_peer_name(fd, 0, is_unix, c->addr, sizeof c->addr);
+    net_peer_name(fd, 1, is_unix, c->laddr, sizeof c->laddr);
+    if (is_unix && server.cfg.unixsocket)
+        snprintf(c->laddr, sizeof c->laddr, "%s:0", server.cfg.unixsocket);
+    c->next = server.clients;
+    if (server.clients)
+        server.clients->prev = c;
+    server.clients = c;
+    server.nclients++;
+    return c;
+}
+
+void conn_accept(ev_loop *loop, int lfd, void *priv, int mask)
+{
+    (void)mask;
+    int is_unix = priv != NULL;
+    for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
+        int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                log_msg(LOG_WARNING, "Accepting client connection: %s", strerror(errno));
+            return;
+        }
+        server.stat_numconnections++;
+        if (server.nclients >= server.cfg.maxclients || fd >= ev_setsize(loop)) {
+            static const char msg[] = "-ERR max number of clients reached\r\n";
+            ssize_t w = write(fd, msg, sizeof msg - 1);
+            (void)w;
+            close(fd);
+            server.stat_rejected_conn++;
+            continue;
+        }
+        if (!is_unix)
+            net_tune_client(fd, server.cfg.tcp_keepalive);
+        client *c = client_create(fd, is_unix);
+        if (ev_add_fd(loop, fd, EV_READABLE, on_readable, c) < 0) {
+            client_free(c);
+            continue;
+        }
+        log_msg(LOG_VERBOSE, "Accepted %s", c->addr);
+    }
+}
+
+/* Parses and runs as many complete requests of buf as possible; returns
+ * the bytes consumed. */
+static size_t process_buffer(client *c, const char *buf, size_t len)
+{
+    size_t off = 0;
+    resp_parser *p = &server.parser;
+    while (off < len) {
+        if (c->flags & (CLIENT_BLOCKED | CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))
+            break;
+        if (c->qneed && len - off < c->qneed)
+            break;
+        long r = resp_parse(p, buf + off, len - off);
+        if (r == RESP_PARTIAL) {
+            c->qneed = p->need;
+            break;
+        }
+        if (r == RESP_ERROR) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "%s", p->err);
+            reply_error(c, msg);
+            log_msg(LOG_VERBOSE, "Protocol error (%s) from client: id=%lld addr=%s", msg, c->id,
+                    c->addr);
+            c->flags |= CLIENT_PROTOCOL_ERROR;
+            conn_close_after_reply(c);
+            return len;
+        }
+        off += (size_t)r;
+        c->qneed = 0;
+        if (p->argc == 0)
+            continue;
+        c->commands_processed++;
+        dispatch_process(c, p->argv, p->argc);
+    }
+    return off;
+}
+
+static void keep_leftover(client *c, const char *p, size_t n)
+{
+    if (n == 0)
+        return;
+    size_t want = n > QBUF_MIN_READ ? n : QBUF_MIN_READ;
+    if (c->qcap < want) {
+        c->qbuf = zrealloc(c->qbuf, want);
+        c->qcap = want;
+    }
+    memmove(c->qbuf, p, n);
+    c->qlen = n;
+}
+
+/* Processes the client's own buffered input. */
+static void process_qbuf(client *c)
+{
+    if (c->qlen == 0)
+        return;
+    size_t used = process_buffer(c, c->qbuf, c->qlen);
+    if (used >= c->qlen) {
+        c->qlen = 0;
+        if (c->qcap > 4 * QBUF_MIN_READ) {
+            zfree(c->qbuf);
+            c->qbuf = NULL;
+            c->qcap = 0;
+        }
+    } else if (used > 0) {
+        memmove(c->qbuf, c->qbuf + used, c->qlen - used);
+        c->qlen -= used;
+    }
+}
+
+static void on_readable(ev_loop *loop, int fd, void *priv, int mask)
+{
+    (void)loop;
+    (void)mask;
+    client *c = priv;
+    if (c->flags & CLIENT_CLOSE_ASAP)
+        return;
+    ssize_t n;
+    if (c->qlen == 0 && !(c->flags & CLIENT_BLOCKED)) {
+        /* Common case: read into the shared buffer, keep only a partial tail. */
+        n = read(fd, server.readbuf, SHARED_READ_SIZE);
+        if (n > 0) {
+            server.stat_net_input_bytes += n;
+            c->last_interaction_ms = ev_mstime();
+            size_t used = process_buffer(c, server.readbuf, (size_t)n);
+            if (!(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY)))
+                keep_leftover(c, server.readbuf + used, (size_t)n - used);
+            return;
+        }
+    } else {
+        size_t want = c->qneed > c->qlen ? c->qneed - c->qlen : 0;
+        if (want < QBUF_MIN_READ)
+            want = QBUF_MIN_READ;
+        if (c->qcap - c->qlen < want) {
+            c->qcap = c->qlen + want;
+            c->qbuf = zrealloc(c->qbuf, c->qcap);
+        }
+        n = read(fd, c->qbuf + c->qlen, c->qcap - c->qlen);
+        if (n > 0) {
+            server.stat_net_input_bytes += n;
+            c->qlen += (size_t)n;
+            c->last_interaction_ms = ev_mstime();
+            if ((long long)c->qlen > server.cfg.client_query_buffer_limit) {
+                log_msg(LOG_WARNING, "Closing client that reached max query buffer length: id=%lld addr=%s",
+                        c->id, c->addr);
+                conn_close_asap(c);
+                return;
+            }
+            if (!(c->flags & CLIENT_BLOCKED) && (!c->qneed || c->qlen >= c->qneed))
+                process_qbuf(c);
+            return;
+        }
+    }
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        log_msg(LOG_VERBOSE, "Client closed connection id=%lld addr=%s", c->id, c->addr);
+        conn_close_asap(c);
+    }
+}
+
+/* Writes as much pending output as the socket takes. Returns -1 on error. */
+static int write_client(client *c)
+{
+    while (reply_pending(c)) {
+        struct iovec iov[MAX_IOV];
+        int n = 0;
+        size_t total = 0;
+        if (c->bufpos > c->sentlen) {
+            iov[n].iov_base = c->buf + c->sentlen;
+            iov[n].iov_len = c->bufpos - c->sentlen;
+            total += iov[n].iov_len;
+            n++;
+        }
+        size_t skip = c->csent;
+        for (reply_chunk *ch = c->chead; ch && n < MAX_IOV; ch = ch->next) {
+            if (ch->used > skip) {
+                iov[n].iov_base = ch->data + skip;
+                iov[n].iov_len = ch->used - skip;
+                total += iov[n].iov_len;
+                n++;
+            }
+            skip = 0;
+        }
+        if (n == 0) {
+            /* Only empty chunks: drop them. */
+            reply_free_all(c);
+            break;
+        }
+        ssize_t w = writev(c->fd, iov, n);
+        if (w < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+                return 0;
+            return -1;
+        }
+        server.stat_net_output_bytes += w;
+        size_t left = (size_t)w;
+        if (c->bufpos > c->sentlen) {
+            size_t b = c->bufpos - c->sentlen;
+            size_t t = left < b ? left : b;
+            c->sentlen += t;
+            left -= t;
+            if (c->sentlen == c->bufpos)
+                c->sentlen = c->bufpos = 0;
+        }
+        while (left > 0 || (c->chead && c->chead->used <= c->csent && c->bufpos == 0)) {
+            reply_chunk *ch = c->chead;
+            if (!ch)
+                break;
+            size_t rem = ch->used - c->csent;
+            if (left >= rem) {
+                left -= rem;
+                c->chead = ch->next;
+                if (!c->chead)
+                    c->ctail = NULL;
+                c->reply_bytes -= ch->cap;
+                zfree(ch);
+                c->csent = 0;
+            } else {
+                c->csent += left;
+                left = 0;
+            }
+        }
+        if ((size_t)w < total)
+            return 0; /* the socket is full */
+    }
+    return 0;
+}
+
+static void after_write(client *c)
+{
+    if (!reply_pending(c)) {
+        if (ev_fd_mask(server.loop, c->fd) & EV_WRITABLE)
+            ev_del_fd(server.loop, c->fd, EV_WRITABLE);
+        if (c->flags & CLIENT_CLOSE_AFTER_REPLY)
+            conn_close_asap(c);
+    } else if (!(ev_fd_mask(server.loop, c->fd) & EV_WRITABLE)) {
+        ev_add_fd(server.loop, c->fd, EV_WRITABLE, on_writable, c);
+    }
+}
+
+static void on_writable(ev_loop *loop, int fd, void *priv, int mask)
+{
+    (void)loop;
+    (void)fd;
+    (void)mask;
+    client *c = priv;
+    if (c->flags & CLIENT_CLOSE_ASAP)
+        return;
+    if (write_client(c) < 0) {
+        conn_close_asap(c);
+        return;
+    }
+    after_write(c);
+}
+
+void conn_queue_unblocked(client *c)
+{
+    if (server.nunblocked == server.capunblocked) {
+        server.capunblocked = server.capunblocked ? server.capunblocked * 2 : 16;
+        server.unblocked = zrealloc(server.unblocked, sizeof(client *) * (size_t)server.capunblocked);
+    }
+    server.unblocked[server.nunblocked++] = c;
+}
+
+void conn_resume_unblocked(void)
+{
+    while (server.nunblocked > 0) {
+        client *c = server.unblocked[0];
+        memmove(server.unblocked, server.unblocked + 1,
+                sizeof(client *) * (size_t)(server.nunblocked - 1));
+        server.nunblocked--;
+        c->flags &= ~CLIENT_UNBLOCKED;
+        if (!(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_BLOCKED)))
+            process_qbuf(c);
+    }
+}
+
+static void free_closing(void)
+{
+    for (int i = 0; i < server.nclosing; i++) {
+        client *c = server.closing[i];
+        /* Drop it from the pending-write and unblocked lists first. */
+        for (client **pp = &server.pending_write; *pp; pp = &(*pp)->next_pending) {
+            if (*pp == c) {
+                *pp = c->next_pending;
+                break;
+            }
+        }
+        for (int j = 0; j < server.nunblocked; j++) {
+            if (server.unblocked[j] == c) {
+                memmove(&server.unblocked[j], &server.unblocked[j + 1],
+                        sizeof(client *) * (size_t)(server.nunblocked - j - 1));
+                server.nunblocked--;
+                j--;
+            }
+        }
+        client_free(c);
+    }
+    server.nclosing = 0;
+}
+
+void conn_before_sleep(ev_loop *loop)
+{
+    (void)loop;
+    block_handle_ready();
+    conn_resume_unblocked();
+    block_handle_ready();
+    while (server.pending_write) {
+        client *c = server.pending_write;
+        server.pending_write = c->next_pending;
+        c->next_pending = NULL;
+        c->flags &= ~CLIENT_PENDING_WRITE;
+        if (c->flags & CLIENT_CLOSE_ASAP)
+            continue;
+        if (write_client(c) < 0) {
+            conn_close_asap(c);
+            continue;
+        }
+        after_write(c);
+    }
+    free_closing();
+    if (server.shutdown_asap)
+        ev_stop(server.loop);
+}
+
+void conn_check_timeouts(long long now_ms)
+{
+    if (server.cfg.timeout <= 0)
+        return;
+    long long limit = (long long)server.cfg.timeout * 1000;
+    for (client *c = server.clients; c; c = c->next) {
+        if (c->flags & (CLIENT_BLOCKED | CLIENT_CLOSE_ASAP))
+            continue;
+        if (now_ms - c->last_interaction_ms > limit) {
+            log_msg(LOG_VERBOSE, "Closing idle client");
+            conn_close_asap(c);
+        }
+    }
+}
+
+void conn_free_all(void)
+{
+    /* Flush what can be flushed, then close. */
+    for (client *c = server.clients; c; c = c->next)
+        if (reply_pending(c) && !(c->flags & CLIENT_CLOSE_ASAP))
+            write_client(c);
+    server.pending_write = NULL;
+    while (server.clients)
+        client_free(server.clients);
+    server.nclosing = 0;
+    server.nunblocked = 0;
+}
+
+client *conn_find_by_id(long long id)
+{
+    for (client *c = server.clients; c; c = c->next)
+        if (c->id == id && !(c->flags & CLIENT_CLOSE_ASAP))
+            return c;
+    return NULL;
+}
+
+static void appendf(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void appendf(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(*buf + *len, *cap - *len, fmt, ap);
+        va_end(ap);
+        if (n >= 0 && (size_t)n < *cap - *len) {
+            *len += (size_t)n;
+            return;
+        }
+        *cap = *cap * 2 + (size_t)(n > 0 ? n : 0) + 64;
+        *buf = zrealloc(*buf, *cap);
+    }
+}
+
+void conn_describe(client *c, char **buf, size_t *len, size_t *cap)
+{
+    if (!*buf) {
+        *cap = 512;
+        *buf = zmalloc(*cap);
+        *len = 0;
+    }
+    char flags[16];
+    int fi = 0;
+    if (c->flags & CLIENT_MULTI)
+        flags[fi++] = 'x';
+    if (c->flags & CLIENT_BLOCKED)
+        flags[fi++] = 'b';
+    if (c->flags & CLIENT_DIRTY_CAS)
+        flags[fi++] = 'd';
+    if (c->flags & CLIENT_CLOSE_AFTER_REPLY)
+        flags[fi++] = 'c';
+    if (c->flags & CLIENT_UNIX)
+        flags[fi++] = 'U';
+    if (c->flags & CLIENT_MONITOR)
+        flags[fi++] = 'O';
+    if (c->flags & CLIENT_NO_EVICT)
+        flags[fi++] = 'e';
+    if (c->flags & CLIENT_NO_TOUCH)
+        flags[fi++] = 'T';
+    if (fi == 0)
+        flags[fi++] = 'N';
+    flags[fi] = '\0';
+    long long now = ev_mstime();
+    const char *cmdname = c->lastcmd ? c->lastcmd->fullname : "NULL";
+    appendf(buf, len, cap,
+            "id=%lld addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 "
+            "ssub=0 multi=%d qbuf=%zu qbuf-free=%zu argv-mem=0 multi-mem=0 rbs=%d rbp=%d obl=%zu "
+            "oll=%d omem=%zu tot-mem=%zu events=r cmd=%s user=default redir=-1 resp=%d\n",
+            c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "", (now - c->ctime_ms) / 1000,
+            (now - c->last_interaction_ms) / 1000, flags, c->db->id,
+            (c->flags & CLIENT_MULTI) ? c->mcount : -1, c->qlen, c->qcap - c->qlen,
+            c->buf ? CLIENT_BUF_SIZE : 0, (int)c->bufpos, c->bufpos, c->chead ? 1 : 0,
+            c->reply_bytes, sizeof *c + c->qcap + c->reply_bytes + (c->buf ? CLIENT_BUF_SIZE : 0),
+            cmdname, c->resp);
+}
+
+size_t conn_query_bytes(void)
+{
+    size_t n = 0;
+    for (client *c = server.clients; c; c = c->next)
+        n += c->qcap;
+    return n;
+}
+
+size_t conn_output_bytes(void)
+{
+    size_t n = 0;
+    for (client *c = server.clients; c; c = c->next)
+        n += c->reply_bytes;
+    return n;
+}

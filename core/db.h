@@ -1,0 +1,59 @@
+/* db.h: the keyspace: databases of entries (key, TTL, type and value in one allocation). */
+#ifndef MODIS_DB_H
+#define MODIS_DB_H
+
+#include "server.h"
+
+/*
+ * An entry is one allocation:
+ *   [type id: 1][flags: 1][key length: varint][value size: varint]
+ *   [key bytes][expire: 0, 6 or 8 bytes][value area]
+ * The table stores pointers to entries; the value area belongs to the type's
+ * module. The expire is absolute unix ms, 6 bytes while it fits in 48 bits.
+ */
+typedef unsigned char entry;
+
+typedef struct entry_view {
+    const char *key;
+    size_t klen;
+    unsigned char *area;
+    size_t size;
+    long long expire; /* MODIS_NO_EXPIRE when none */
+} entry_view;
+
+void entry_parse(const entry *e, entry_view *v);
+const char *entry_key(const void *e, size_t *len);
+static inline modis_type *entry_type(const entry *e)
+{
+    return server.types[e[0]];
+}
+static inline int entry_has_expire(const entry *e)
+{
+    return e[1] & 3;
+}
+long long entry_expire(const entry *e);
+
+void db_init_all(int n);
+void db_free_all(void);
+/* The entry of key, or NULL; deletes it first when expired at `now`. */
+entry *db_lookup(db *d, const char *key, size_t len, long long now);
+/* Without expiry (the raw table). */
+entry *db_find(db *d, const char *key, size_t len);
+/* Creates or replaces key; returns the new (uninitialised) value area. */
+unsigned char *db_set(db *d, const char *key, size_t len, modis_type *t, size_t size, int keepttl);
+/* Resizes the value area of an existing key; returns the new area. */
+unsigned char *db_resize(db *d, const char *key, size_t len, size_t size);
+/* Deletes key; returns 1 if it was there. */
+int db_delete(db *d, const char *key, size_t len);
+int db_set_expire(db *d, const char *key, size_t len, long long when);
+long long db_flush(db *d);
+/* Moves src (of d) to dst (of dd), replacing dst. Returns -1 if src is missing. */
+int db_rename(db *d, const char *src, size_t slen, db *dd, const char *dst, size_t dlen);
+int db_copy(db *d, const char *src, size_t slen, db *dd, const char *dst, size_t dlen);
+void db_swap(int a, int b);
+/* One bounded active-expiry pass over every database (from the cron). */
+void db_active_expire(long long budget_us);
+/* Frees an entry and its value through its type. */
+void db_free_entry(void *e, void *priv);
+
+#endif

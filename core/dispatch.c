@@ -1,0 +1,682 @@
+/* dispatch.c: the command table: registration and metadata checks, lookup, checks, calls. */
+#include "dispatch.h"
+
+#include "alloc.h"
+#include "block.h"
+#include "log.h"
+#include "multi.h"
+#include "reply.h"
+#include "slowlog.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct {
+    const char *name;
+    uint32_t bit;
+} flag_table[] = {
+    {"write", CMD_WRITE},
+    {"readonly", CMD_READONLY},
+    {"denyoom", CMD_DENYOOM},
+    {"module", CMD_MODULE},
+    {"admin", CMD_ADMIN},
+    {"pubsub", CMD_PUBSUB},
+    {"noscript", CMD_NOSCRIPT},
+    {"blocking", CMD_BLOCKING},
+    {"loading", CMD_LOADING},
+    {"stale", CMD_STALE},
+    {"skip_monitor", CMD_SKIP_MONITOR},
+    {"skip_slowlog", CMD_SKIP_SLOWLOG},
+    {"fast", CMD_FAST},
+    {"no_auth", CMD_NO_AUTH},
+    {"may_replicate", CMD_MAY_REPLICATE},
+    {"no_mandatory_keys", CMD_NO_MANDATORY_KEYS},
+    {"no_async_loading", CMD_NO_ASYNC_LOADING},
+    {"no_multi", CMD_NO_MULTI},
+    {"movablekeys", CMD_MOVABLE_KEYS},
+    {"allow_busy", CMD_ALLOW_BUSY},
+};
+
+static const char *acl_table[] = {
+    "keyspace", "read",  "write", "set",       "sortedset",  "list",        "hash",
+    "string",   "bitmap", "hyperloglog", "geo", "stream",    "pubsub",      "admin",
+    "fast",     "slow",  "blocking", "dangerous", "connection", "transaction", "scripting",
+};
+#define NACL ((int)(sizeof acl_table / sizeof acl_table[0]))
+#define ACL_BIT(name) (1ULL << acl_index(name))
+
+static int acl_index(const char *name)
+{
+    for (int i = 0; i < NACL; i++)
+        if (strcmp(acl_table[i], name) == 0)
+            return i;
+    return -1;
+}
+
+int dispatch_acl_parse(const char *name, uint64_t *bit)
+{
+    int i = acl_index(name);
+    if (i < 0)
+        return -1;
+    *bit = 1ULL << i;
+    return 0;
+}
+
+int dispatch_flag_names(uint32_t flags, const char **out, int cap)
+{
+    int n = 0;
+    for (size_t i = 0; i < sizeof flag_table / sizeof flag_table[0]; i++)
+        if ((flags & flag_table[i].bit) && n < cap)
+            out[n++] = flag_table[i].name;
+    return n;
+}
+
+int dispatch_acl_names(uint64_t acl, const char **out, int cap)
+{
+    int n = 0;
+    for (int i = 0; i < NACL; i++)
+        if ((acl & (1ULL << i)) && n < cap)
+            out[n++] = acl_table[i];
+    return n;
+}
+
+static const char *command_key(const void *e, size_t *len)
+{
+    const command *c = e;
+    *len = strlen(c->name);
+    return c->name;
+}
+
+void dispatch_init(void)
+{
+    htab_init_nocase(&server.commands, command_key);
+}
+
+static void command_free(command *c)
+{
+    for (int i = 0; i < c->nsubs; i++)
+        command_free(c->subs[i]);
+    zfree(c->subs);
+    zfree(c->name);
+    zfree(c->fullname);
+    zfree(c);
+}
+
+static void command_free_cb(void *e, void *priv)
+{
+    (void)priv;
+    command_free(e);
+}
+
+void dispatch_deinit(void)
+{
+    htab_deinit(&server.commands, command_free_cb, NULL);
+}
+
+command *dispatch_lookup(const char *name, size_t len)
+{
+    void **slot = htab_find(&server.commands, htab_hash_nocase(name, len), name, len);
+    return slot ? *slot : NULL;
+}
+
+/* Parses a space-separated word list with a lookup per word. */
+static int parse_words(const char *s, int (*fn)(const char *w, void *out), void *out, char *bad,
+                       size_t badlen)
+{
+    if (!s)
+        return 0;
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            break;
+        const char *e = s;
+        while (*e && *e != ' ')
+            e++;
+        char w[64];
+        size_t n = (size_t)(e - s);
+        if (n >= sizeof w)
+            n = sizeof w - 1;
+        memcpy(w, s, n);
+        w[n] = '\0';
+        if (fn(w, out) < 0) {
+            snprintf(bad, badlen, "%s", w);
+            return -1;
+        }
+        s = e;
+    }
+    return 0;
+}
+
+static int flag_word(const char *w, void *out)
+{
+    for (size_t i = 0; i < sizeof flag_table / sizeof flag_table[0]; i++) {
+        if (strcmp(flag_table[i].name, w) == 0 && flag_table[i].bit != CMD_MODULE &&
+            flag_table[i].bit != CMD_MOVABLE_KEYS) {
+            *(uint32_t *)out |= flag_table[i].bit;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int acl_word(const char *w, void *out)
+{
+    if (*w == '@')
+        w++;
+    int i = acl_index(w);
+    if (i < 0)
+        return -1;
+    *(uint64_t *)out |= 1ULL << i;
+    return 0;
+}
+
+static int check_args(const modis_arg *args, int nspecs, const char *cmdname, char *err,
+                      size_t errlen)
+{
+    for (const modis_arg *a = args; a && a->name; a++) {
+        if (a->type < MODIS_ARG_STRING || a->type > MODIS_ARG_BLOCK) {
+            snprintf(err, errlen, "command '%s': argument '%s' has an invalid type %d", cmdname,
+                     a->name, a->type);
+            return -1;
+        }
+        if (a->type == MODIS_ARG_KEY && (a->key_spec_index < 0 || a->key_spec_index >= nspecs)) {
+            snprintf(err, errlen, "command '%s': key argument '%s' names key spec %d of %d",
+                     cmdname, a->name, a->key_spec_index, nspecs);
+            return -1;
+        }
+        if ((a->type == MODIS_ARG_ONEOF || a->type == MODIS_ARG_BLOCK) &&
+            (!a->subargs || !a->subargs[0].name)) {
+            snprintf(err, errlen, "command '%s': argument '%s' needs sub-arguments", cmdname,
+                     a->name);
+            return -1;
+        }
+        if (a->type == MODIS_ARG_PURE_TOKEN && !a->token) {
+            snprintf(err, errlen, "command '%s': pure-token argument '%s' has no token", cmdname,
+                     a->name);
+            return -1;
+        }
+        if (a->subargs && check_args(a->subargs, nspecs, cmdname, err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Derives first/last/step and movablekeys from the key specs, as Redis's
+ * populateCommandLegacyRangeSpec does. */
+static void legacy_range(command *c)
+{
+    const modis_key_spec *ks = c->def->key_specs;
+    int n = 0;
+    while (ks && ks[n].begin_type)
+        n++;
+    c->first_key = c->last_key = c->key_step = 0;
+    if (n == 0)
+        return;
+    if (n == 1 && ks[0].begin_type == MODIS_KS_BEGIN_INDEX && ks[0].find_type == MODIS_KS_FIND_RANGE) {
+        c->first_key = ks[0].bs_index;
+        c->last_key = ks[0].fk_lastkey >= 0 ? ks[0].fk_lastkey + ks[0].bs_index : ks[0].fk_lastkey;
+        c->key_step = ks[0].fk_keystep;
+        if (ks[0].flags & MODIS_KS_INCOMPLETE)
+            c->flags |= CMD_MOVABLE_KEYS;
+        return;
+    }
+    int first = 1 << 30;
+    int last = 0, prev_last = 0;
+    for (int i = 0; i < n; i++) {
+        if (ks[i].begin_type != MODIS_KS_BEGIN_INDEX || ks[i].find_type != MODIS_KS_FIND_RANGE) {
+            c->flags |= CMD_MOVABLE_KEYS;
+            continue;
+        }
+        if (ks[i].fk_keystep != 1 || (prev_last && prev_last != ks[i].bs_index - 1)) {
+            c->flags |= CMD_MOVABLE_KEYS;
+            continue;
+        }
+        if (ks[i].flags & MODIS_KS_INCOMPLETE)
+            c->flags |= CMD_MOVABLE_KEYS;
+        if (ks[i].bs_index < first)
+            first = ks[i].bs_index;
+        int abs = ks[i].fk_lastkey;
+        if (abs >= 0)
+            abs += ks[i].bs_index;
+        if ((unsigned)abs > (unsigned)last)
+            last = abs;
+        prev_last = last;
+    }
+    if (first == 1 << 30) {
+        c->flags |= CMD_MOVABLE_KEYS;
+        return;
+    }
+    c->first_key = first;
+    c->last_key = last;
+    c->key_step = 1;
+}
+
+static command *command_build(module *owner, const modis_command *def, command *parent, char *err,
+                              size_t errlen)
+{
+    char bad[64];
+    const char *pname = parent ? parent->name : "";
+    if (!def->name || !*def->name || strlen(def->name) > 64 || strchr(def->name, ' ') ||
+        strchr(def->name, '|')) {
+        snprintf(err, errlen, "command '%s%s%s': invalid name", pname, parent ? "|" : "",
+                 def->name ? def->name : "(null)");
+        return NULL;
+    }
+    if (def->arity == 0 || (!def->handler && !def->subcommands)) {
+        snprintf(err, errlen, "command '%s': %s", def->name,
+                 def->arity == 0 ? "arity 0 is invalid" : "no handler and no subcommands");
+        return NULL;
+    }
+    command *c = zcalloc(sizeof *c);
+    c->name = zstrdup(def->name);
+    for (char *p = c->name; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    if (parent) {
+        size_t n = strlen(parent->name) + strlen(c->name) + 2;
+        c->fullname = zmalloc(n);
+        snprintf(c->fullname, n, "%s|%s", parent->name, c->name);
+    } else {
+        c->fullname = zstrdup(c->name);
+    }
+    c->def = def;
+    c->owner = owner;
+    c->handler = def->handler;
+    c->arity = def->arity;
+    c->parent = parent;
+    if (parse_words(def->flags, flag_word, &c->flags, bad, sizeof bad) < 0) {
+        snprintf(err, errlen, "command '%s': unknown flag '%s'", c->fullname, bad);
+        goto fail;
+    }
+    if (parse_words(def->acl_categories, acl_word, &c->acl, bad, sizeof bad) < 0) {
+        snprintf(err, errlen, "command '%s': unknown ACL category '%s'", c->fullname, bad);
+        goto fail;
+    }
+    /* Implicit categories, as Redis's setImplicitACLCategories. */
+    if (c->flags & CMD_WRITE)
+        c->acl |= ACL_BIT("write");
+    if (c->flags & CMD_READONLY && !(c->acl & ACL_BIT("scripting")))
+        c->acl |= ACL_BIT("read");
+    if (c->flags & CMD_ADMIN)
+        c->acl |= ACL_BIT("admin") | ACL_BIT("dangerous");
+    if (c->flags & CMD_PUBSUB)
+        c->acl |= ACL_BIT("pubsub");
+    if (c->flags & CMD_FAST)
+        c->acl |= ACL_BIT("fast");
+    if (c->flags & CMD_BLOCKING)
+        c->acl |= ACL_BIT("blocking");
+    if (!(c->acl & ACL_BIT("fast")))
+        c->acl |= ACL_BIT("slow");
+    int nspecs = 0;
+    for (const modis_key_spec *ks = def->key_specs; ks && ks->begin_type; ks++, nspecs++) {
+        if (ks->begin_type > MODIS_KS_BEGIN_KEYWORD || ks->find_type < MODIS_KS_FIND_RANGE ||
+            ks->find_type > MODIS_KS_FIND_KEYNUM ||
+            (ks->begin_type == MODIS_KS_BEGIN_KEYWORD && !ks->bs_keyword)) {
+            snprintf(err, errlen, "command '%s': key spec %d is invalid", c->fullname, nspecs);
+            goto fail;
+        }
+    }
+    if (check_args(def->args, nspecs, c->fullname, err, errlen) < 0)
+        goto fail;
+    legacy_range(c);
+    /* Not queued inside MULTI, as in Redis's processCommand. */
+    static const char *const multi_control[] = {"multi", "exec", "discard", "watch", "quit", "reset"};
+    for (size_t i = 0; !parent && i < sizeof multi_control / sizeof multi_control[0]; i++)
+        if (strcmp(c->name, multi_control[i]) == 0)
+            c->flags |= CMD_MULTI_CONTROL;
+    for (const modis_command *s = def->subcommands; s && s->name; s++) {
+        command *sc = command_build(owner, s, c, err, errlen);
+        if (!sc)
+            goto fail;
+        for (int i = 0; i < c->nsubs; i++) {
+            if (strcmp(c->subs[i]->name, sc->name) == 0) {
+                snprintf(err, errlen, "command '%s': subcommand '%s' registered twice", c->fullname,
+                         sc->name);
+                command_free(sc);
+                goto fail;
+            }
+        }
+        c->subs = zrealloc(c->subs, sizeof(command *) * (size_t)(c->nsubs + 1));
+        c->subs[c->nsubs++] = sc;
+    }
+    return c;
+fail:
+    command_free(c);
+    return NULL;
+}
+
+int dispatch_register(module *owner, const modis_command *def, char *err, size_t errlen)
+{
+    if (def->name) {
+        command *old = dispatch_lookup(def->name, strlen(def->name));
+        if (old) {
+            snprintf(err, errlen, "command '%s' is already registered by %s%s", old->name,
+                     old->owner ? "module " : "the core", old->owner ? old->owner->name : "");
+            return -1;
+        }
+    }
+    command *c = command_build(owner, def, NULL, err, errlen);
+    if (!c)
+        return -1;
+    htab_insert(&server.commands, htab_hash_nocase(c->name, strlen(c->name)), c);
+    server.ncommands++;
+    return 0;
+}
+
+typedef struct collect {
+    command **list;
+    int n, cap;
+} collect;
+
+static void collect_visit(void *priv, void *e)
+{
+    collect *cl = priv;
+    if (cl->n == cl->cap) {
+        cl->cap = cl->cap ? cl->cap * 2 : 64;
+        cl->list = zrealloc(cl->list, sizeof(command *) * (size_t)cl->cap);
+    }
+    cl->list[cl->n++] = e;
+}
+
+static collect collect_all(void)
+{
+    collect cl = {0};
+    unsigned long long cur = 0;
+    do {
+        cur = htab_scan(&server.commands, cur, collect_visit, &cl);
+    } while (cur);
+    return cl;
+}
+
+static void remove_command(command *c)
+{
+    htab_delete_entry(&server.commands, htab_hash_nocase(c->name, strlen(c->name)), c);
+    server.ncommands--;
+}
+
+void dispatch_unregister_module(module *m)
+{
+    collect cl = collect_all();
+    for (int i = 0; i < cl.n; i++) {
+        if (cl.list[i]->owner == m) {
+            remove_command(cl.list[i]);
+            command_free(cl.list[i]);
+        }
+    }
+    zfree(cl.list);
+}
+
+int dispatch_rename(const char *name, const char *newname, char *err, size_t errlen)
+{
+    command *c = dispatch_lookup(name, strlen(name));
+    if (!c) {
+        snprintf(err, errlen, "no such command '%s'", name);
+        return -1;
+    }
+    if (newname && *newname) {
+        if (dispatch_lookup(newname, strlen(newname))) {
+            snprintf(err, errlen, "cannot rename '%s' to '%s': the name is taken", name, newname);
+            return -1;
+        }
+        remove_command(c);
+        zfree(c->name);
+        c->name = zstrdup(newname);
+        for (char *p = c->name; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        zfree(c->fullname);
+        c->fullname = zstrdup(c->name);
+        htab_insert(&server.commands, htab_hash_nocase(c->name, strlen(c->name)), c);
+        server.ncommands++;
+    } else {
+        remove_command(c);
+        command_free(c);
+    }
+    return 0;
+}
+
+void dispatch_foreach(void (*fn)(void *priv, command *cmd), void *priv)
+{
+    collect cl = collect_all();
+    for (int i = 0; i < cl.n; i++)
+        fn(priv, cl.list[i]);
+    zfree(cl.list);
+}
+
+static void reset_one(command *c)
+{
+    c->calls = c->usec = c->rejected_calls = c->failed_calls = 0;
+    for (int i = 0; i < c->nsubs; i++)
+        reset_one(c->subs[i]);
+}
+
+static void reset_visit(void *priv, command *c)
+{
+    (void)priv;
+    reset_one(c);
+}
+
+void dispatch_reset_stats(void)
+{
+    dispatch_foreach(reset_visit, NULL);
+}
+
+static command *find_sub(command *c, const char *name, size_t len)
+{
+    for (int i = 0; i < c->nsubs; i++)
+        if (strlen(c->subs[i]->name) == len && strncasecmp(c->subs[i]->name, name, len) == 0)
+            return c->subs[i];
+    return NULL;
+}
+
+command *dispatch_lookup_argv(const modis_str *argv, int argc)
+{
+    command *c = dispatch_lookup(argv[0].ptr, argv[0].len);
+    if (!c || argc < 2 || c->nsubs == 0)
+        return c;
+    return find_sub(c, argv[1].ptr, argv[1].len);
+}
+
+/* Formats "'a' 'b' " as Redis's unknown command error does (128 bytes at most). */
+static size_t args_preview(char *out, size_t cap, const modis_str *argv, int argc)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (int i = 1; i < argc && n < 128; i++) {
+        int room = 128 - (int)n;
+        int len = (int)argv[i].len < room ? (int)argv[i].len : room;
+        n += (size_t)snprintf(out + n, cap - n, "'%.*s' ", len, argv[i].ptr);
+        if (n >= cap)
+            n = cap - 1;
+    }
+    return n;
+}
+
+static void reject(client *c, command *cmd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void reject(client *c, command *cmd, const char *fmt, ...)
+{
+    char b[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b, sizeof b, fmt, ap);
+    va_end(ap);
+    if (c->flags & CLIENT_MULTI)
+        c->flags |= CLIENT_DIRTY_EXEC;
+    if (cmd)
+        cmd->rejected_calls++;
+    reply_error(c, b);
+}
+
+void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc)
+{
+    modis_ctx ctx = {.c = c, .cmd = cmd, .argv = argv, .argc = argc, .now_ms = ev_mstime()};
+    long long errors_before = server.stat_total_error_replies;
+    client *prev_client = server.current_client;
+    command *prev_cmd = server.current_cmd;
+    server.current_client = c;
+    server.current_cmd = cmd;
+    long long start = ev_ustime();
+    cmd->handler(&ctx, argv, argc);
+    long long dur = ev_ustime() - start;
+    server.current_client = prev_client;
+    server.current_cmd = prev_cmd;
+    if (ctx.blocked)
+        return; /* counted when it is served */
+    cmd->calls++;
+    cmd->usec += dur;
+    if (server.stat_total_error_replies != errors_before)
+        cmd->failed_calls++;
+    server.stat_numcommands++;
+    if (!(cmd->flags & CMD_SKIP_SLOWLOG))
+        slowlog_maybe_add(c, argv, argc, dur);
+}
+
+int dispatch_reexec(client *c, command *cmd, const modis_str *argv, int argc)
+{
+    modis_ctx ctx = {.c = c, .cmd = cmd, .argv = argv, .argc = argc, .reexec = 1,
+                     .now_ms = ev_mstime()};
+    long long errors_before = server.stat_total_error_replies;
+    long long start = ev_ustime();
+    server.current_client = c;
+    server.current_cmd = cmd;
+    cmd->handler(&ctx, argv, argc);
+    server.current_client = NULL;
+    server.current_cmd = NULL;
+    if (ctx.blocked)
+        return 1;
+    long long dur = ev_ustime() - start;
+    cmd->calls++;
+    cmd->usec += dur;
+    if (server.stat_total_error_replies != errors_before)
+        cmd->failed_calls++;
+    server.stat_numcommands++;
+    return 0;
+}
+
+void dispatch_process(client *c, const modis_str *argv, int argc)
+{
+    command *cmd = c->lastcmd;
+    /* Pipelines repeat commands: try the previous one before hashing. */
+    if (!cmd || cmd->parent || strlen(cmd->name) != argv[0].len ||
+        strncasecmp(cmd->name, argv[0].ptr, argv[0].len) != 0)
+        cmd = dispatch_lookup(argv[0].ptr, argv[0].len);
+    if (!cmd) {
+        char prev[512];
+        args_preview(prev, sizeof prev, argv, argc);
+        int l = argv[0].len > 128 ? 128 : (int)argv[0].len;
+        reject(c, NULL, "ERR unknown command '%.*s', with args beginning with: %s", l, argv[0].ptr,
+               prev);
+        return;
+    }
+    c->lastcmd = cmd;
+    if (cmd->nsubs > 0 && argc >= 2) {
+        command *sub = find_sub(cmd, argv[1].ptr, argv[1].len);
+        if (!sub) {
+            if (!cmd->handler) {
+                char up[80];
+                size_t n = strlen(cmd->name);
+                for (size_t i = 0; i <= n && i < sizeof up; i++)
+                    up[i] = (char)toupper((unsigned char)cmd->name[i]);
+                up[sizeof up - 1] = '\0';
+                int l = argv[1].len > 128 ? 128 : (int)argv[1].len;
+                reject(c, NULL, "ERR unknown subcommand '%.*s'. Try %s HELP.", l, argv[1].ptr, up);
+                return;
+            }
+        } else {
+            cmd = sub;
+        }
+    }
+    c->lastcmd = cmd;
+    if ((cmd->arity > 0 && cmd->arity != argc) || (cmd->arity < 0 && argc < -cmd->arity) ||
+        (!cmd->handler)) {
+        reject(c, cmd, "ERR wrong number of arguments for '%s' command", cmd->fullname);
+        return;
+    }
+    if (server.cfg.requirepass && *server.cfg.requirepass && !c->authenticated &&
+        !(cmd->flags & CMD_NO_AUTH)) {
+        reject(c, cmd, "NOAUTH Authentication required.");
+        return;
+    }
+    if ((c->flags & CLIENT_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
+        reject(c, cmd, "ERR Command not allowed inside a transaction");
+        return;
+    }
+    if ((c->flags & CLIENT_MULTI) && !(cmd->flags & CMD_MULTI_CONTROL)) {
+        multi_queue(c, cmd, argv, argc);
+        reply_add(c, "+QUEUED\r\n", 9);
+        return;
+    }
+    if (c->reply_mode == MODIS_REPLY_SKIP) {
+        c->reply_mode = MODIS_REPLY_OFF;
+        dispatch_call(c, cmd, argv, argc);
+        if (c->reply_mode == MODIS_REPLY_OFF)
+            c->reply_mode = MODIS_REPLY_ON;
+    } else {
+        dispatch_call(c, cmd, argv, argc);
+    }
+    block_handle_ready();
+}
+
+int dispatch_getkeys(command *cmd, const modis_str *argv, int argc, int *pos, int cap)
+{
+    const modis_key_spec *ks = cmd->def->key_specs;
+    int n = 0;
+    if (!ks || !ks->begin_type)
+        return -1;
+    for (; ks->begin_type; ks++) {
+        int first = -1;
+        if (ks->begin_type == MODIS_KS_BEGIN_INDEX) {
+            first = ks->bs_index;
+        } else {
+            int start = ks->bs_startfrom >= 0 ? ks->bs_startfrom : argc + ks->bs_startfrom;
+            int step = ks->bs_startfrom >= 0 ? 1 : -1;
+            for (int i = start; i > 0 && i < argc; i += step) {
+                if (strlen(ks->bs_keyword) == argv[i].len &&
+                    strncasecmp(ks->bs_keyword, argv[i].ptr, argv[i].len) == 0) {
+                    first = i + 1;
+                    break;
+                }
+            }
+            if (first < 0)
+                continue;
+        }
+        if (first >= argc)
+            continue;
+        int last, step;
+        if (ks->find_type == MODIS_KS_FIND_RANGE) {
+            step = ks->fk_keystep > 0 ? ks->fk_keystep : 1;
+            if (ks->fk_lastkey >= 0) {
+                last = first + ks->fk_lastkey;
+            } else if (ks->fk_limit <= 1) {
+                last = argc + ks->fk_lastkey;
+            } else {
+                last = first + ((argc - first) / ks->fk_limit) + ks->fk_lastkey;
+            }
+        } else {
+            int ni = first + ks->fk_keynumidx;
+            if (ni >= argc)
+                return -1;
+            long long num = 0;
+            for (size_t i = 0; i < argv[ni].len; i++) {
+                char ch = argv[ni].ptr[i];
+                if (ch < '0' || ch > '9')
+                    return -1;
+                num = num * 10 + (ch - '0');
+                if (num > argc)
+                    return -1;
+            }
+            step = ks->fk_keystep > 0 ? ks->fk_keystep : 1;
+            first = first + ks->fk_firstkey;
+            last = first + (int)(num - 1) * step;
+        }
+        if (last >= argc)
+            return -1;
+        for (int i = first; i <= last; i += step)
+            if (n < cap)
+                pos[n++] = i;
+    }
+    return n;
+}

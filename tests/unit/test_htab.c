@@ -1,0 +1,811 @@
+/* test_htab.c: unit tests for the keyspace hash table (core/htab.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "htab.h"
+
+/* A test entry: the key is embedded, as in the server's keyspace. */
+typedef struct tentry {
+    unsigned seen; /* times reported by a scan */
+    unsigned id;
+    size_t len;
+    char key[32];
+} tentry;
+
+static const char *tentry_key(const void *entry, size_t *len)
+{
+    const tentry *e = entry;
+    *len = e->len;
+    return e->key;
+}
+
+static tentry *tentry_new(unsigned id)
+{
+    tentry *e = zcalloc(sizeof(*e));
+    e->id = id;
+    e->len = (size_t)snprintf(e->key, sizeof(e->key), "key:%u", id);
+    return e;
+}
+
+/* Binary key: NUL bytes around the id's raw bytes. */
+static tentry *tentry_new_binary(unsigned id)
+{
+    tentry *e = zcalloc(sizeof(*e));
+    e->id = id;
+    e->key[0] = '\0';
+    memcpy(e->key + 1, &id, sizeof(id));
+    e->key[5] = '\0';
+    e->len = 6;
+    return e;
+}
+
+static void tentry_free(void *entry, void *priv)
+{
+    if (priv)
+        (*(size_t *)priv)++;
+    zfree(entry);
+}
+
+static uint64_t hash_of(const htab *t, const tentry *e)
+{
+    return htab_key_hash(t, e->key, e->len);
+}
+
+static void put(htab *t, tentry *e)
+{
+    htab_insert(t, hash_of(t, e), e);
+}
+
+static tentry *get(const htab *t, unsigned id)
+{
+    char key[32];
+    size_t len = (size_t)snprintf(key, sizeof(key), "key:%u", id);
+    void **slot = htab_find(t, htab_key_hash(t, key, len), key, len);
+    return slot ? *slot : NULL;
+}
+
+static tentry *del(htab *t, unsigned id)
+{
+    char key[32];
+    size_t len = (size_t)snprintf(key, sizeof(key), "key:%u", id);
+    return htab_delete(t, htab_key_hash(t, key, len), key, len);
+}
+
+/* A colliding hash: every key lands in home bucket 0 at any table size, with
+ * the tag taken from the id (ids below 256 share nothing, so tags differ) or
+ * the same tag for all (same_tag_hash). */
+static uint64_t collide_hash(const void *key, size_t len)
+{
+    unsigned id = 0;
+    (void)len;
+    sscanf((const char *)key + 4, "%u", &id);
+    return (uint64_t)(id & 0xff) << 56;
+}
+
+static uint64_t same_tag_hash(const void *key, size_t len)
+{
+    (void)key;
+    (void)len;
+    return 0xab00000000000000ULL;
+}
+
+static void finish_rehash(htab *t)
+{
+    while (htab_rehash_step(t, 100))
+        ;
+}
+
+static void count_call(void *priv, void *entry)
+{
+    (void)entry;
+    (void)priv;
+}
+
+/* Buckets of a table that is not rehashing: a full scan takes one call each. */
+static size_t table_buckets(const htab *t)
+{
+    assert_false(htab_is_rehashing(t));
+    size_t calls = 0;
+    uint64_t cursor = 0;
+    do {
+        cursor = htab_scan(t, cursor, count_call, NULL);
+        calls++;
+    } while (cursor != 0);
+    return calls;
+}
+
+/* Child buckets a chain of n entries needs: all but the last bucket hold 6. */
+static size_t chain_children(size_t n)
+{
+    return n <= 7 ? 0 : (n - 7 + 5) / 6;
+}
+
+/* ---- basic operations ------------------------------------------------------------- */
+
+static void insert_find_delete_many_keys(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init(&t, tentry_key);
+    const unsigned n = 100000;
+    assert_null(get(&t, 1));
+    assert_null(del(&t, 1));
+    for (unsigned i = 0; i < n; i++)
+        put(&t, tentry_new(i));
+    assert_int_equal(htab_size(&t), n);
+    for (unsigned i = 0; i < n; i++) {
+        tentry *e = get(&t, i);
+        assert_non_null(e);
+        assert_int_equal(e->id, i);
+    }
+    for (unsigned i = n; i < 2 * n; i++)
+        assert_null(get(&t, i));
+    for (unsigned i = 0; i < n; i += 2) {
+        tentry *e = del(&t, i);
+        assert_non_null(e);
+        assert_int_equal(e->id, i);
+        zfree(e);
+    }
+    assert_int_equal(htab_size(&t), n / 2);
+    for (unsigned i = 0; i < n; i++) {
+        tentry *e = get(&t, i);
+        if (i % 2) {
+            assert_non_null(e);
+            assert_int_equal(e->id, i);
+        } else {
+            assert_null(e);
+            assert_null(del(&t, i));
+        }
+    }
+    size_t freed = 0;
+    htab_deinit(&t, tentry_free, &freed);
+    assert_int_equal(freed, n / 2);
+    assert_int_equal(htab_mem_usage(&t), 0);
+}
+
+static void binary_keys_with_nul_bytes_are_distinct(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init(&t, tentry_key);
+    const unsigned n = 20000;
+    for (unsigned i = 0; i < n; i++)
+        put(&t, tentry_new_binary(i));
+    assert_int_equal(htab_size(&t), n);
+    for (unsigned i = 0; i < n; i++) {
+        char key[6] = {0};
+        memcpy(key + 1, &i, sizeof(i));
+        void **slot = htab_find(&t, htab_hash(key, 6), key, 6);
+        assert_non_null(slot);
+        assert_int_equal(((tentry *)*slot)->id, i);
+        /* A prefix (cut at a NUL) is a different key. */
+        assert_null(htab_find(&t, htab_hash(key, 5), key, 5));
+    }
+    /* The empty key is a key like any other. */
+    tentry *empty = zcalloc(sizeof(*empty));
+    empty->id = n;
+    htab_insert(&t, htab_hash("", 0), empty);
+    void **slot = htab_find(&t, htab_hash("", 0), "", 0);
+    assert_non_null(slot);
+    assert_ptr_equal(*slot, empty);
+    assert_ptr_equal(htab_delete(&t, htab_hash("", 0), "", 0), empty);
+    zfree(empty);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+static void nocase_table_matches_keys_in_any_case(void **state)
+{
+    (void)state;
+    assert_true(htab_hash_nocase("GeT", 3) == htab_hash("get", 3));
+    char upper[1000], lower[1000];
+    for (int i = 0; i < 1000; i++) {
+        lower[i] = (char)('a' + i % 26);
+        upper[i] = (char)('A' + i % 26);
+    }
+    /* Long keys take the streaming path; it must agree with the one-shot hash. */
+    assert_true(htab_hash_nocase(upper, 1000) == htab_hash(lower, 1000));
+    assert_true(htab_hash_nocase(upper, 257) == htab_hash(lower, 257));
+    assert_true(htab_hash_nocase(upper, 256) == htab_hash(lower, 256));
+
+    htab t;
+    htab_init_nocase(&t, tentry_key);
+    const char *names[] = {"get", "set", "CLIENT", "Config", "zadd", "hello"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        tentry *e = zcalloc(sizeof(*e));
+        e->id = (unsigned)i;
+        e->len = strlen(names[i]);
+        memcpy(e->key, names[i], e->len);
+        put(&t, e);
+    }
+    void **slot = htab_find(&t, htab_key_hash(&t, "GET", 3), "GET", 3);
+    assert_non_null(slot);
+    assert_int_equal(((tentry *)*slot)->id, 0);
+    slot = htab_find(&t, htab_key_hash(&t, "client", 6), "client", 6);
+    assert_non_null(slot);
+    assert_int_equal(((tentry *)*slot)->id, 2);
+    assert_null(htab_find(&t, htab_key_hash(&t, "gets", 4), "gets", 4));
+    tentry *e = htab_delete(&t, htab_key_hash(&t, "CONFIG", 6), "CONFIG", 6);
+    assert_non_null(e);
+    assert_int_equal(e->id, 3);
+    zfree(e);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+static void seed_changes_the_hash(void **state)
+{
+    (void)state;
+    uint64_t a = htab_hash("key", 3);
+    htab_set_seed(0x1234567890abcdefULL);
+    uint64_t b = htab_hash("key", 3);
+    assert_true(a != b);
+    assert_true(htab_hash_nocase("KEY", 3) == b);
+    htab_set_seed(0);
+    assert_true(htab_hash("key", 3) == a);
+}
+
+/* ---- resizing --------------------------------------------------------------------- */
+
+static void table_grows_and_shrinks_with_contents_intact(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init(&t, tentry_key);
+    assert_int_equal(htab_mem_usage(&t), 0);
+    put(&t, tentry_new(0));
+    size_t min_mem = htab_mem_usage(&t);
+    assert_int_equal(min_mem, 4 * 64);
+    const unsigned n = 50000;
+    int saw_rehash = 0;
+    for (unsigned i = 1; i < n; i++) {
+        put(&t, tentry_new(i));
+        saw_rehash |= htab_is_rehashing(&t);
+    }
+    assert_true(saw_rehash);
+    finish_rehash(&t);
+    size_t big_mem = htab_mem_usage(&t);
+    /* Grown, within the fill bounds: 50000 entries need 2^14 buckets. */
+    assert_true(big_mem >= (size_t)16384 * 64);
+    assert_true(big_mem < (size_t)16384 * 64 * 11 / 10);
+    for (unsigned i = 0; i < n; i++)
+        assert_non_null(get(&t, i));
+
+    /* Delete all but 100: the table shrinks, in steps, with the rest intact. */
+    for (unsigned i = 100; i < n; i++) {
+        zfree(del(&t, i));
+        if (i % 997 == 0)
+            for (unsigned j = 0; j < 100; j++)
+                assert_non_null(get(&t, j));
+    }
+    finish_rehash(&t);
+    assert_int_equal(htab_size(&t), 100);
+    assert_true(htab_mem_usage(&t) <= (size_t)80 * 64);
+    for (unsigned i = 0; i < 100; i++)
+        assert_int_equal(get(&t, i)->id, i);
+    for (unsigned i = n; i < n + 1000; i++)
+        assert_null(get(&t, i));
+
+    /* Never below the minimum. */
+    for (unsigned i = 0; i < 100; i++)
+        zfree(del(&t, i));
+    finish_rehash(&t);
+    assert_int_equal(htab_size(&t), 0);
+    assert_int_equal(htab_mem_usage(&t), min_mem);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+static void rehash_step_completes_a_rehash(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init(&t, tentry_key);
+    unsigned i = 0;
+    while (!htab_is_rehashing(&t))
+        put(&t, tentry_new(i++));
+    assert_int_equal(htab_rehash_step(&t, 1), 1);
+    int steps = 0;
+    while (htab_rehash_step(&t, 1))
+        steps++;
+    assert_true(steps > 0);
+    assert_false(htab_is_rehashing(&t));
+    assert_int_equal(htab_rehash_step(&t, 1), 0);
+    assert_int_equal(htab_size(&t), i);
+    for (unsigned j = 0; j < i; j++)
+        assert_non_null(get(&t, j));
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+static void lookups_and_deletes_work_while_rehashing(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init(&t, tentry_key);
+    unsigned n = 0;
+    /* Grow to a size where the rehash takes many steps, then stop mid-rehash. */
+    while (n < 20000 || !htab_is_rehashing(&t))
+        put(&t, tentry_new(n++));
+    assert_true(htab_is_rehashing(&t));
+    htab_rehash_step(&t, 50);
+    assert_true(htab_is_rehashing(&t));
+    /* Lookups never move the rehash along. */
+    for (unsigned i = 0; i < n; i++)
+        assert_int_equal(get(&t, i)->id, i);
+    assert_true(htab_is_rehashing(&t));
+    /* Deletes and inserts interleave with rehash steps. */
+    for (unsigned i = 0; i < n; i += 3) {
+        tentry *e = del(&t, i);
+        assert_non_null(e);
+        zfree(e);
+        assert_null(del(&t, i));
+        if (i % 300 == 0)
+            put(&t, tentry_new(n + i));
+    }
+    for (unsigned i = 0; i < n; i++) {
+        tentry *e = get(&t, i);
+        if (i % 3 == 0)
+            assert_null(e);
+        else
+            assert_int_equal(e->id, i);
+    }
+    for (unsigned i = 0; i < n; i += 300)
+        assert_non_null(get(&t, n + i));
+    finish_rehash(&t);
+    for (unsigned i = 1; i < n; i += 3)
+        assert_non_null(get(&t, i));
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+static void clear_empties_the_table_back_to_minimum_size(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init(&t, tentry_key);
+    for (unsigned i = 0; i < 5000; i++)
+        put(&t, tentry_new(i));
+    size_t freed = 0;
+    htab_clear(&t, tentry_free, &freed);
+    assert_int_equal(freed, 5000);
+    assert_int_equal(htab_size(&t), 0);
+    assert_false(htab_is_rehashing(&t));
+    assert_null(get(&t, 1));
+    assert_null(htab_random(&t, 42));
+    put(&t, tentry_new(7));
+    assert_int_equal(htab_mem_usage(&t), 4 * 64);
+    assert_int_equal(get(&t, 7)->id, 7);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+/* ---- chains and tags -------------------------------------------------------------- */
+
+static void colliding_hashes_chain_child_buckets(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init_hashfn(&t, tentry_key, collide_hash);
+    const unsigned n = 200;
+    for (unsigned i = 0; i < n; i++) {
+        put(&t, tentry_new(i));
+        for (unsigned j = 0; j <= i; j += 17)
+            assert_int_equal(get(&t, j)->id, j);
+    }
+    finish_rehash(&t);
+    /* All 200 in bucket 0's chain, using the fewest buckets possible. */
+    assert_int_equal(htab_mem_usage(&t) / 64 - table_buckets(&t), chain_children(n));
+    for (unsigned i = 0; i < n; i++)
+        assert_int_equal(get(&t, i)->id, i);
+    assert_null(get(&t, n));
+
+    /* Delete in a scattered order; the rest stay findable and the chain shrinks. */
+    for (unsigned k = 0; k < n; k++) {
+        unsigned i = (k * 37) % n;
+        tentry *e = del(&t, i);
+        assert_non_null(e);
+        assert_int_equal(e->id, i);
+        zfree(e);
+        if (k % 10 == 0) {
+            /* Deletes keep the chain compact: holes refilled, empty children freed. */
+            finish_rehash(&t);
+            assert_int_equal(htab_mem_usage(&t) / 64 - table_buckets(&t),
+                             chain_children(n - k - 1));
+            for (unsigned j = 0; j < n; j++) {
+                unsigned pos = 0;
+                while ((pos * 37) % n != j)
+                    pos++;
+                if (pos > k)
+                    assert_int_equal(get(&t, j)->id, j);
+                else
+                    assert_null(get(&t, j));
+            }
+        }
+    }
+    finish_rehash(&t);
+    assert_int_equal(htab_size(&t), 0);
+    assert_int_equal(htab_mem_usage(&t), 4 * 64);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+static void equal_tags_fall_back_to_comparing_keys(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init_hashfn(&t, tentry_key, same_tag_hash);
+    for (unsigned i = 0; i < 50; i++)
+        put(&t, tentry_new(i));
+    for (unsigned i = 0; i < 50; i++)
+        assert_int_equal(get(&t, i)->id, i);
+    assert_null(get(&t, 50));
+    for (unsigned i = 0; i < 50; i += 2)
+        zfree(del(&t, i));
+    for (unsigned i = 0; i < 50; i++) {
+        if (i % 2)
+            assert_int_equal(get(&t, i)->id, i);
+        else
+            assert_null(get(&t, i));
+    }
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+static void find_entry_locates_a_replaced_pointer(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init(&t, tentry_key);
+    for (unsigned i = 0; i < 1000; i++)
+        put(&t, tentry_new(i));
+    tentry *old = get(&t, 500);
+    uint64_t h = hash_of(&t, old);
+    void **slot = htab_find_entry(&t, h, old);
+    assert_non_null(slot);
+    assert_ptr_equal(*slot, old);
+
+    /* The caller reallocates the entry (same key) and swaps the pointer in. */
+    tentry *copy = zmalloc(sizeof(*copy));
+    memcpy(copy, old, sizeof(*copy));
+    copy->seen = 99;
+    *slot = copy;
+    assert_null(htab_find_entry(&t, h, old));
+    assert_ptr_equal(get(&t, 500), copy);
+    assert_int_equal(get(&t, 500)->seen, 99);
+
+    /* delete_entry removes exactly that pointer, not an equal key. */
+    assert_null(htab_delete_entry(&t, h, old));
+    assert_int_equal(htab_size(&t), 1000);
+    assert_ptr_equal(htab_delete_entry(&t, h, copy), copy);
+    assert_null(get(&t, 500));
+    assert_int_equal(htab_size(&t), 999);
+    zfree(old);
+    zfree(copy);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+static void find_entry_works_in_collision_chains(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init_hashfn(&t, tentry_key, same_tag_hash);
+    tentry *e[30];
+    for (unsigned i = 0; i < 30; i++) {
+        e[i] = tentry_new(i);
+        put(&t, e[i]);
+    }
+    for (unsigned i = 0; i < 30; i++) {
+        void **slot = htab_find_entry(&t, same_tag_hash(NULL, 0), e[i]);
+        assert_non_null(slot);
+        assert_ptr_equal(*slot, e[i]);
+    }
+    for (unsigned i = 0; i < 30; i += 2)
+        assert_ptr_equal(htab_delete_entry(&t, same_tag_hash(NULL, 0), e[i]), e[i]);
+    for (unsigned i = 0; i < 30; i += 2) {
+        assert_null(htab_find_entry(&t, same_tag_hash(NULL, 0), e[i]));
+        zfree(e[i]);
+    }
+    for (unsigned i = 1; i < 30; i += 2)
+        assert_ptr_equal(*htab_find_entry(&t, same_tag_hash(NULL, 0), e[i]), e[i]);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+/* ---- scan ------------------------------------------------------------------------- */
+
+static void mark_seen(void *priv, void *entry)
+{
+    tentry *e = entry;
+    e->seen++;
+    if (priv)
+        (*(size_t *)priv)++;
+}
+
+static void scan_reports_every_key_exactly_once_on_a_stable_table(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init(&t, tentry_key);
+    assert_int_equal(htab_scan(&t, 0, mark_seen, NULL), 0);
+    const unsigned n = 10000;
+    tentry **all = zmalloc(n * sizeof(tentry *));
+    for (unsigned i = 0; i < n; i++) {
+        all[i] = tentry_new(i);
+        put(&t, all[i]);
+    }
+    finish_rehash(&t);
+    size_t reported = 0, calls = 0;
+    uint64_t cursor = 0;
+    do {
+        cursor = htab_scan(&t, cursor, mark_seen, &reported);
+        calls++;
+    } while (cursor != 0);
+    assert_int_equal(reported, n);
+    /* One call per home bucket. */
+    assert_int_equal(calls, table_buckets(&t));
+    assert_int_equal(calls & (calls - 1), 0);
+    for (unsigned i = 0; i < n; i++)
+        assert_int_equal(all[i]->seen, 1);
+    zfree(all);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+/* Runs a scan to completion, calling between(t, call) between calls; returns the
+ * number of calls. */
+static size_t scan_all(htab *t, void (*between)(htab *t, size_t call, void *arg), void *arg)
+{
+    size_t calls = 0;
+    uint64_t cursor = 0;
+    do {
+        cursor = htab_scan(t, cursor, mark_seen, NULL);
+        calls++;
+        assert_true(calls < 10000000);
+        if (cursor != 0)
+            between(t, calls, arg);
+    } while (cursor != 0);
+    return calls;
+}
+
+static void grow_between(htab *t, size_t call, void *arg)
+{
+    unsigned *next = arg;
+    (void)call;
+    /* Growth must stop for the scan to catch up and finish. */
+    for (int i = 0; i < 40 && *next < 63000; i++)
+        put(t, tentry_new((*next)++));
+}
+
+static void scan_survives_growth_between_calls(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init(&t, tentry_key);
+    const unsigned base = 3000;
+    for (unsigned i = 0; i < base; i++)
+        put(&t, tentry_new(i));
+    finish_rehash(&t);
+    size_t mem_before = htab_mem_usage(&t);
+    unsigned next = base;
+    scan_all(&t, grow_between, &next);
+    assert_true(htab_mem_usage(&t) >= 8 * mem_before); /* grew several times */
+    for (unsigned i = 0; i < base; i++)
+        assert_true(get(&t, i)->seen >= 1);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+static void shrink_between(htab *t, size_t call, void *arg)
+{
+    unsigned *next = arg; /* next doomed id to delete, counting down */
+    (void)call;
+    for (int i = 0; i < 60 && *next >= 1000; i++)
+        zfree(del(t, (*next)--));
+}
+
+static void scan_survives_shrinking_between_calls(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init(&t, tentry_key);
+    /* Ids 0..999 stay for the whole scan; 1000..59999 are deleted during it. */
+    const unsigned n = 60000;
+    for (unsigned i = 0; i < n; i++)
+        put(&t, tentry_new(i));
+    finish_rehash(&t);
+    size_t mem_before = htab_mem_usage(&t);
+    unsigned next = n - 1;
+    scan_all(&t, shrink_between, &next);
+    assert_true(htab_mem_usage(&t) * 8 <= mem_before); /* shrank several times */
+    for (unsigned i = 0; i < 1000; i++)
+        assert_true(get(&t, i)->seen >= 1);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+static void step_between(htab *t, size_t call, void *arg)
+{
+    (void)call;
+    (void)arg;
+    htab_rehash_step(t, 1);
+}
+
+static void scan_covers_both_tables_during_a_rehash(void **state)
+{
+    (void)state;
+    /* Growing rehash. */
+    htab t;
+    htab_init(&t, tentry_key);
+    unsigned n = 0;
+    while (n < 5000 || !htab_is_rehashing(&t))
+        put(&t, tentry_new(n++));
+    htab_rehash_step(&t, 10);
+    assert_true(htab_is_rehashing(&t));
+    size_t reported = 0;
+    uint64_t cursor = 0;
+    do
+        cursor = htab_scan(&t, cursor, mark_seen, &reported);
+    while (cursor != 0);
+    assert_true(htab_is_rehashing(&t));
+    assert_true(reported >= n);
+    for (unsigned i = 0; i < n; i++)
+        assert_true(get(&t, i)->seen >= 1);
+
+    /* And with the rehash advancing between calls. */
+    for (unsigned i = 0; i < n; i++)
+        get(&t, i)->seen = 0;
+    scan_all(&t, step_between, NULL);
+    for (unsigned i = 0; i < n; i++)
+        assert_true(get(&t, i)->seen >= 1);
+    htab_deinit(&t, tentry_free, NULL);
+
+    /* Shrinking rehash: delete down past the shrink threshold, stop mid-rehash. */
+    htab_init(&t, tentry_key);
+    for (unsigned i = 0; i < 40000; i++)
+        put(&t, tentry_new(i));
+    finish_rehash(&t);
+    unsigned last = 39999;
+    while (!htab_is_rehashing(&t))
+        zfree(del(&t, last--));
+    assert_true(htab_is_rehashing(&t));
+    for (unsigned i = 0; i <= last; i++)
+        get(&t, i)->seen = 0;
+    scan_all(&t, step_between, NULL);
+    for (unsigned i = 0; i <= last; i++)
+        assert_true(get(&t, i)->seen >= 1);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+/* ---- random ----------------------------------------------------------------------- */
+
+static uint64_t rng_state = 0x853c49e6748fea9bULL;
+
+static uint64_t rng(void)
+{
+    /* xorshift64* */
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+/* Draws samples random entries from t (ids 0..n-1) and checks every id comes up
+ * within a generous band around the mean. */
+static void check_random_is_fair(const htab *t, unsigned n, unsigned samples)
+{
+    unsigned *hits = zcalloc(n * sizeof(*hits));
+    for (unsigned s = 0; s < samples; s++) {
+        tentry *e = htab_random(t, rng());
+        assert_non_null(e);
+        assert_true(e->id < n);
+        hits[e->id]++;
+    }
+    double mean = (double)samples / n;
+    for (unsigned i = 0; i < n; i++) {
+        assert_true(hits[i] > mean * 0.6);
+        assert_true(hits[i] < mean * 1.4);
+    }
+    zfree(hits);
+}
+
+static void random_returns_members_fairly_on_small_and_large_tables(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init(&t, tentry_key);
+    assert_null(htab_random(&t, rng()));
+    tentry *one = tentry_new(0);
+    put(&t, one);
+    for (int i = 0; i < 100; i++)
+        assert_ptr_equal(htab_random(&t, rng()), one);
+    for (unsigned i = 1; i < 20; i++)
+        put(&t, tentry_new(i));
+    check_random_is_fair(&t, 20, 40000);
+    for (unsigned i = 20; i < 100000; i++)
+        put(&t, tentry_new(i));
+    /* Mid-rehash and after: always a member, reasonably spread. */
+    assert_true(htab_is_rehashing(&t) || htab_size(&t) == 100000);
+    finish_rehash(&t);
+    unsigned *hits = zcalloc(100 * sizeof(*hits));
+    for (int s = 0; s < 100000; s++) {
+        tentry *e = htab_random(&t, rng());
+        assert_non_null(e);
+        assert_ptr_equal(get(&t, e->id), e);
+        hits[e->id % 100]++;
+    }
+    for (int i = 0; i < 100; i++)
+        assert_true(hits[i] > 700 && hits[i] < 1300);
+    zfree(hits);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+static void random_is_fair_across_collision_chains(void **state)
+{
+    (void)state;
+    /* Ids 0..9 share one chain (same tag), the rest spread out: both must be fair. */
+    htab t;
+    htab_init_hashfn(&t, tentry_key, collide_hash);
+    for (unsigned i = 0; i < 10; i++)
+        put(&t, tentry_new(i));
+    check_random_is_fair(&t, 10, 20000);
+    htab_deinit(&t, tentry_free, NULL);
+
+    htab_init(&t, tentry_key);
+    for (unsigned i = 0; i < 300; i++)
+        put(&t, tentry_new(i));
+    check_random_is_fair(&t, 300, 300000);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+static void random_finds_the_entry_of_a_sparse_table(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init(&t, tentry_key);
+    for (unsigned i = 0; i < 1000; i++)
+        put(&t, tentry_new(i));
+    finish_rehash(&t);
+    for (unsigned i = 1; i < 1000; i++)
+        zfree(del(&t, i));
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(((tentry *)htab_random(&t, rng()))->id, 0);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+static void prefetch_is_harmless_on_any_table(void **state)
+{
+    (void)state;
+    htab t;
+    htab_init(&t, tentry_key);
+    htab_prefetch(&t, 123);
+    unsigned n = 0;
+    while (!htab_is_rehashing(&t))
+        put(&t, tentry_new(n++));
+    for (unsigned i = 0; i < n; i++)
+        htab_prefetch(&t, htab_hash("x", 1) + i);
+    htab_deinit(&t, tentry_free, NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(insert_find_delete_many_keys),
+        cmocka_unit_test(binary_keys_with_nul_bytes_are_distinct),
+        cmocka_unit_test(nocase_table_matches_keys_in_any_case),
+        cmocka_unit_test(seed_changes_the_hash),
+        cmocka_unit_test(table_grows_and_shrinks_with_contents_intact),
+        cmocka_unit_test(rehash_step_completes_a_rehash),
+        cmocka_unit_test(lookups_and_deletes_work_while_rehashing),
+        cmocka_unit_test(clear_empties_the_table_back_to_minimum_size),
+        cmocka_unit_test(colliding_hashes_chain_child_buckets),
+        cmocka_unit_test(equal_tags_fall_back_to_comparing_keys),
+        cmocka_unit_test(find_entry_locates_a_replaced_pointer),
+        cmocka_unit_test(find_entry_works_in_collision_chains),
+        cmocka_unit_test(scan_reports_every_key_exactly_once_on_a_stable_table),
+        cmocka_unit_test(scan_survives_growth_between_calls),
+        cmocka_unit_test(scan_survives_shrinking_between_calls),
+        cmocka_unit_test(scan_covers_both_tables_during_a_rehash),
+        cmocka_unit_test(random_returns_members_fairly_on_small_and_large_tables),
+        cmocka_unit_test(random_is_fair_across_collision_chains),
+        cmocka_unit_test(random_finds_the_entry_of_a_sparse_table),
+        cmocka_unit_test(prefetch_is_harmless_on_any_table),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
