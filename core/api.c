@@ -544,6 +544,192 @@ static void api_stat_add(modis_ctx *ctx, const char *name, long long delta)
         server.stat_evictedkeys += delta;
 }
 
+
+/* -- clients -- */
+static void api_client_foreach(modis_ctx *ctx, void (*fn)(void *priv, long long id), void *priv)
+{
+    (void)ctx;
+    /* Ids first: fn may kill clients. */
+    int n = 0;
+    for (client *c = server.clients; c; c = c->next)
+        n++;
+    long long *ids = zmalloc(sizeof(long long) * (size_t)(n ? n : 1));
+    int k = 0;
+    for (client *c = server.clients; c; c = c->next)
+        if (!(c->flags & CLIENT_CLOSE_ASAP))
+            ids[k++] = c->id;
+    /* Oldest first, as CLIENT LIST shows them. */
+    for (int i = k - 1; i >= 0; i--)
+        fn(priv, ids[i]);
+    zfree(ids);
+}
+
+static char *api_client_describe(modis_ctx *ctx, long long id, size_t *len)
+{
+    (void)ctx;
+    client *c = conn_find_by_id(id);
+    if (!c)
+        return NULL;
+    char *buf = NULL;
+    size_t l = 0, cap = 0;
+    conn_describe(c, &buf, &l, &cap);
+    *len = l;
+    return buf;
+}
+
+static const char *api_client_addr(modis_ctx *ctx, long long id)
+{
+    (void)ctx;
+    client *c = conn_find_by_id(id);
+    return c ? c->addr : NULL;
+}
+
+static const char *api_client_laddr(modis_ctx *ctx, long long id)
+{
+    (void)ctx;
+    client *c = conn_find_by_id(id);
+    return c ? c->laddr : NULL;
+}
+
+static int api_client_kill(modis_ctx *ctx, long long id)
+{
+    client *c = conn_find_by_id(id);
+    if (!c)
+        return MODIS_ERR;
+    if (c == ctx->c)
+        c->flags |= CLIENT_CLOSE_AFTER_REPLY;
+    else
+        conn_close_asap(c);
+    return MODIS_OK;
+}
+
+static int api_client_unblock(modis_ctx *ctx, long long id, int as_error)
+{
+    (void)ctx;
+    client *c = conn_find_by_id(id);
+    if (!c || !(c->flags & CLIENT_BLOCKED))
+        return MODIS_ERR;
+    return block_unblock(c, as_error) == 0 ? MODIS_OK : MODIS_ERR;
+}
+
+static void api_set_reply_mode(modis_ctx *ctx, int mode)
+{
+    ctx->c->reply_mode = mode;
+}
+
+static void api_client_set_lib(modis_ctx *ctx, const modis_str *name, const modis_str *ver)
+{
+    client *c = ctx->c;
+    if (name) {
+        zfree(c->lib_name);
+        c->lib_name = zstrndup(name->ptr, name->len);
+    }
+    if (ver) {
+        zfree(c->lib_ver);
+        c->lib_ver = zstrndup(ver->ptr, ver->len);
+    }
+}
+
+static void api_client_set_flag(modis_ctx *ctx, const char *flag, int on)
+{
+    uint32_t bit = 0;
+    if (strcmp(flag, "no-evict") == 0)
+        bit = CLIENT_NO_EVICT;
+    else if (strcmp(flag, "no-touch") == 0)
+        bit = CLIENT_NO_TOUCH;
+    if (on)
+        ctx->c->flags |= bit;
+    else
+        ctx->c->flags &= ~bit;
+}
+
+static void api_pause(modis_ctx *ctx, long long until_ms, int write_only)
+{
+    (void)ctx;
+    /* A new pause never shortens a longer one of the same or wider kind. */
+    if (server.pause_end_ms && server.pause_end_ms > until_ms && !server.pause_write_only)
+        return;
+    server.pause_end_ms = until_ms;
+    server.pause_write_only = write_only;
+}
+
+static void api_unpause(modis_ctx *ctx)
+{
+    (void)ctx;
+    server.pause_end_ms = 0;
+}
+
+static void api_monitor(modis_ctx *ctx)
+{
+    client *c = ctx->c;
+    if (c->flags & CLIENT_MONITOR)
+        return;
+    c->flags |= CLIENT_MONITOR;
+    server.monitors = zrealloc(server.monitors, sizeof(client *) * (size_t)(server.nmonitors + 1));
+    server.monitors[server.nmonitors++] = c;
+}
+
+static void api_client_reset(modis_ctx *ctx)
+{
+    client *c = ctx->c;
+    multi_reset(c);
+    if (c->flags & CLIENT_MONITOR) {
+        for (int i = 0; i < server.nmonitors; i++) {
+            if (server.monitors[i] == c) {
+                server.monitors[i] = server.monitors[--server.nmonitors];
+                break;
+            }
+        }
+    }
+    c->flags &= ~(CLIENT_MONITOR | CLIENT_NO_EVICT | CLIENT_NO_TOUCH);
+    c->db = &server.dbs[0];
+    c->resp = 2;
+    zfree(c->name);
+    c->name = NULL;
+    c->reply_mode = MODIS_REPLY_ON;
+    c->authenticated = !(server.cfg.requirepass && *server.cfg.requirepass);
+}
+
+/* -- modules at run time -- */
+static int api_module_load(modis_ctx *ctx, const char *path, char *err, size_t errlen)
+{
+    (void)ctx;
+    return module_load(NULL, path, NULL, err, errlen) == 0 ? MODIS_OK : MODIS_ERR;
+}
+
+static int api_module_unload(modis_ctx *ctx, const char *name, char *err, size_t errlen)
+{
+    (void)ctx;
+    return module_unload(name, err, errlen) == 0 ? MODIS_OK : MODIS_ERR;
+}
+
+static void api_module_foreach(modis_ctx *ctx,
+                               void (*fn)(void *priv, const char *name, const char *version,
+                                          const char *path),
+                               void *priv)
+{
+    (void)ctx;
+    for (module *m = server.modules; m; m = m->next)
+        fn(priv, m->name, m->version, m->path);
+}
+
+static int api_setting_enabled(modis_ctx *ctx, const char *name)
+{
+    int v;
+    if (strcmp(name, "enable-module-command") == 0)
+        v = server.cfg.enable_module_command;
+    else if (strcmp(name, "enable-debug-command") == 0)
+        v = server.cfg.enable_debug_command;
+    else
+        return 0;
+    if (v == 2) {
+        client *c = ctx->c;
+        return (c->flags & CLIENT_UNIX) || strncmp(c->addr, "127.", 4) == 0 ||
+               strncmp(c->addr, "::1:", 4) == 0;
+    }
+    return v == 1;
+}
+
 static const modis_api api_table = {
     .size = sizeof(modis_api),
     .abi_major = MODIS_ABI_MAJOR,
@@ -640,6 +826,23 @@ static const modis_api api_table = {
     .config_rewrite = api_config_rewrite,
     .reset_stats = api_reset_stats,
     .stat_add = api_stat_add,
+    .client_foreach = api_client_foreach,
+    .client_describe = api_client_describe,
+    .client_addr = api_client_addr,
+    .client_laddr = api_client_laddr,
+    .client_kill = api_client_kill,
+    .client_unblock = api_client_unblock,
+    .set_reply_mode = api_set_reply_mode,
+    .client_set_lib = api_client_set_lib,
+    .client_set_flag = api_client_set_flag,
+    .pause = api_pause,
+    .unpause = api_unpause,
+    .monitor = api_monitor,
+    .client_reset = api_client_reset,
+    .module_load = api_module_load,
+    .module_unload = api_module_unload,
+    .module_foreach = api_module_foreach,
+    .setting_enabled = api_setting_enabled,
 };
 
 const modis_api *module_api(void)

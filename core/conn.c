@@ -134,7 +134,7 @@ static size_t process_buffer(client *c, const char *buf, size_t len)
     size_t off = 0;
     resp_parser *p = &server.parser;
     while (off < len) {
-        if (c->flags & (CLIENT_BLOCKED | CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))
+        if (c->flags & (CLIENT_BLOCKED | CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP | CLIENT_PAUSED))
             break;
         if (c->qneed && len - off < c->qneed)
             break;
@@ -153,14 +153,43 @@ static size_t process_buffer(client *c, const char *buf, size_t len)
             conn_close_after_reply(c);
             return len;
         }
+        if (p->argc > 0 && dispatch_process(c, p->argv, p->argc)) {
+            /* Postponed by CLIENT PAUSE: keep the request for later. */
+            conn_park_paused(c);
+            break;
+        }
         off += (size_t)r;
         c->qneed = 0;
-        if (p->argc == 0)
-            continue;
-        c->commands_processed++;
-        dispatch_process(c, p->argv, p->argc);
+        if (p->argc > 0)
+            c->commands_processed++;
     }
     return off;
+}
+
+void conn_park_paused(client *c)
+{
+    if (c->flags & CLIENT_PAUSED)
+        return;
+    c->flags |= CLIENT_PAUSED;
+    if (server.npaused == server.cappaused) {
+        server.cappaused = server.cappaused ? server.cappaused * 2 : 16;
+        server.paused = zrealloc(server.paused, sizeof(client *) * (size_t)server.cappaused);
+    }
+    server.paused[server.npaused++] = c;
+}
+
+void conn_release_paused(void)
+{
+    int n = server.npaused;
+    server.npaused = 0;
+    for (int i = 0; i < n; i++) {
+        client *c = server.paused[i];
+        c->flags &= ~CLIENT_PAUSED;
+        if (!(c->flags & CLIENT_UNBLOCKED)) {
+            c->flags |= CLIENT_UNBLOCKED;
+            conn_queue_unblocked(c);
+        }
+    }
 }
 
 static void keep_leftover(client *c, const char *p, size_t n)
@@ -203,7 +232,7 @@ static void on_readable(ev_loop *loop, int fd, void *priv, int mask)
     if (c->flags & CLIENT_CLOSE_ASAP)
         return;
     ssize_t n;
-    if (c->qlen == 0 && !(c->flags & CLIENT_BLOCKED)) {
+    if (c->qlen == 0 && !(c->flags & (CLIENT_BLOCKED | CLIENT_PAUSED))) {
         /* Common case: read into the shared buffer, keep only a partial tail. */
         n = read(fd, server.readbuf, SHARED_READ_SIZE);
         if (n > 0) {
@@ -233,7 +262,7 @@ static void on_readable(ev_loop *loop, int fd, void *priv, int mask)
                 conn_close_asap(c);
                 return;
             }
-            if (!(c->flags & CLIENT_BLOCKED) && (!c->qneed || c->qlen >= c->qneed))
+            if (!(c->flags & (CLIENT_BLOCKED | CLIENT_PAUSED)) && (!c->qneed || c->qlen >= c->qneed))
                 process_qbuf(c);
             return;
         }
@@ -356,7 +385,7 @@ void conn_resume_unblocked(void)
                 sizeof(client *) * (size_t)(server.nunblocked - 1));
         server.nunblocked--;
         c->flags &= ~CLIENT_UNBLOCKED;
-        if (!(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_BLOCKED)))
+        if (!(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_BLOCKED | CLIENT_PAUSED)))
             process_qbuf(c);
     }
 }
@@ -369,6 +398,12 @@ static void free_closing(void)
         for (client **pp = &server.pending_write; *pp; pp = &(*pp)->next_pending) {
             if (*pp == c) {
                 *pp = c->next_pending;
+                break;
+            }
+        }
+        for (int j = 0; j < server.npaused; j++) {
+            if (server.paused[j] == c) {
+                server.paused[j] = server.paused[--server.npaused];
                 break;
             }
         }
@@ -388,6 +423,10 @@ static void free_closing(void)
 void conn_before_sleep(ev_loop *loop)
 {
     (void)loop;
+    if (server.npaused && (!server.pause_end_ms || ev_mstime() >= server.pause_end_ms)) {
+        server.pause_end_ms = 0;
+        conn_release_paused();
+    }
     block_handle_ready();
     conn_resume_unblocked();
     block_handle_ready();

@@ -15,6 +15,9 @@ void conn_queue_unblocked(client *c);
 void conn_resume_unblocked(void);
 /* Run before the loop sleeps: ready keys, unblocked clients, writes, closes. */
 void conn_before_sleep(ev_loop *loop);
+/* CLIENT PAUSE: park c until the pause ends; release every parked client. */
+void conn_park_paused(client *c);
+void conn_release_paused(void);
 /* Idle timeouts (from the cron). */
 void conn_check_timeouts(long long now_ms);
 /* Closes every client (shutdown). */

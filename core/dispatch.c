@@ -518,6 +518,8 @@ void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc)
     command *prev_cmd = server.current_cmd;
     server.current_client = c;
     server.current_cmd = cmd;
+    if (server.nmonitors > 0 && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)))
+        dispatch_feed_monitors(c, argv, argc);
     long long start = ev_ustime();
     cmd->handler(&ctx, argv, argc);
     long long dur = ev_ustime() - start;
@@ -556,7 +558,7 @@ int dispatch_reexec(client *c, command *cmd, const modis_str *argv, int argc)
     return 0;
 }
 
-void dispatch_process(client *c, const modis_str *argv, int argc)
+int dispatch_process(client *c, const modis_str *argv, int argc)
 {
     command *cmd = c->lastcmd;
     /* Pipelines repeat commands: try the previous one before hashing. */
@@ -569,7 +571,7 @@ void dispatch_process(client *c, const modis_str *argv, int argc)
         int l = argv[0].len > 128 ? 128 : (int)argv[0].len;
         reject(c, NULL, "ERR unknown command '%.*s', with args beginning with: %s", l, argv[0].ptr,
                prev);
-        return;
+        return 0;
     }
     c->lastcmd = cmd;
     if (cmd->nsubs > 0 && argc >= 2) {
@@ -583,7 +585,7 @@ void dispatch_process(client *c, const modis_str *argv, int argc)
                 up[sizeof up - 1] = '\0';
                 int l = argv[1].len > 128 ? 128 : (int)argv[1].len;
                 reject(c, NULL, "ERR unknown subcommand '%.*s'. Try %s HELP.", l, argv[1].ptr, up);
-                return;
+                return 0;
             }
         } else {
             cmd = sub;
@@ -593,21 +595,27 @@ void dispatch_process(client *c, const modis_str *argv, int argc)
     if ((cmd->arity > 0 && cmd->arity != argc) || (cmd->arity < 0 && argc < -cmd->arity) ||
         (!cmd->handler)) {
         reject(c, cmd, "ERR wrong number of arguments for '%s' command", cmd->fullname);
-        return;
+        return 0;
     }
     if (server.cfg.requirepass && *server.cfg.requirepass && !c->authenticated &&
         !(cmd->flags & CMD_NO_AUTH)) {
         reject(c, cmd, "NOAUTH Authentication required.");
-        return;
+        return 0;
     }
     if ((c->flags & CLIENT_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
         reject(c, cmd, "ERR Command not allowed inside a transaction");
-        return;
+        return 0;
+    }
+    if (server.pause_end_ms && (!server.pause_write_only ||
+                                (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)))) {
+        if (ev_mstime() < server.pause_end_ms)
+            return 1;
+        server.pause_end_ms = 0;
     }
     if ((c->flags & CLIENT_MULTI) && !(cmd->flags & CMD_MULTI_CONTROL)) {
         multi_queue(c, cmd, argv, argc);
         reply_add(c, "+QUEUED\r\n", 9);
-        return;
+        return 0;
     }
     if (c->reply_mode == MODIS_REPLY_SKIP) {
         c->reply_mode = MODIS_REPLY_OFF;
@@ -618,6 +626,7 @@ void dispatch_process(client *c, const modis_str *argv, int argc)
         dispatch_call(c, cmd, argv, argc);
     }
     block_handle_ready();
+    return 0;
 }
 
 int dispatch_getkeys(command *cmd, const modis_str *argv, int argc, int *pos, int cap)
@@ -679,4 +688,52 @@ int dispatch_getkeys(command *cmd, const modis_str *argv, int argc, int *pos, in
                 pos[n++] = i;
     }
     return n;
+}
+
+void dispatch_feed_monitors(client *c, const modis_str *argv, int argc)
+{
+    char head[128];
+    long long us = ev_ustime();
+    int n;
+    if (c->flags & CLIENT_UNIX)
+        n = snprintf(head, sizeof head, "+%lld.%06lld [%d unix:%s]", us / 1000000, us % 1000000,
+                     c->db->id, server.cfg.unixsocket ? server.cfg.unixsocket : "");
+    else
+        n = snprintf(head, sizeof head, "+%lld.%06lld [%d %s]", us / 1000000, us % 1000000,
+                     c->db->id, c->addr);
+    size_t cap = (size_t)n + 16, len = (size_t)n;
+    for (int i = 0; i < argc; i++)
+        cap += argv[i].len * 4 + 4;
+    char *line = zmalloc(cap);
+    memcpy(line, head, (size_t)n);
+    for (int i = 0; i < argc; i++) {
+        /* As sdscatrepr: quoted, with escapes for non-printable bytes. */
+        line[len++] = ' ';
+        line[len++] = '"';
+        for (size_t j = 0; j < argv[i].len; j++) {
+            unsigned char ch = (unsigned char)argv[i].ptr[j];
+            switch (ch) {
+            case '\\': case '"':
+                line[len++] = '\\';
+                line[len++] = (char)ch;
+                break;
+            case '\n': line[len++] = '\\'; line[len++] = 'n'; break;
+            case '\r': line[len++] = '\\'; line[len++] = 'r'; break;
+            case '\t': line[len++] = '\\'; line[len++] = 't'; break;
+            case '\a': line[len++] = '\\'; line[len++] = 'a'; break;
+            case '\b': line[len++] = '\\'; line[len++] = 'b'; break;
+            default:
+                if (ch >= 32 && ch < 127)
+                    line[len++] = (char)ch;
+                else
+                    len += (size_t)snprintf(line + len, cap - len, "\\x%02x", ch);
+            }
+        }
+        line[len++] = '"';
+    }
+    line[len++] = '\r';
+    line[len++] = '\n';
+    for (int i = 0; i < server.nmonitors; i++)
+        reply_add(server.monitors[i], line, len);
+    zfree(line);
 }

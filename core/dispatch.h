@@ -16,8 +16,12 @@ int dispatch_rename(const char *name, const char *newname, char *err, size_t err
 command *dispatch_lookup(const char *name, size_t len);
 /* The command argv addresses, descending into a container's subcommand. */
 command *dispatch_lookup_argv(const modis_str *argv, int argc);
-/* Runs one request of client c through every check and, if they pass, the handler. */
-void dispatch_process(client *c, const modis_str *argv, int argc);
+/* Runs one request of client c through every check and, if they pass, the
+ * handler. Returns 1 when the request was postponed (CLIENT PAUSE): the
+ * caller keeps it and retries when the pause ends; 0 otherwise. */
+int dispatch_process(client *c, const modis_str *argv, int argc);
+/* Feeds a command to MONITOR clients. */
+void dispatch_feed_monitors(client *c, const modis_str *argv, int argc);
 /* Calls cmd's handler for c with stats; used by EXEC too. */
 void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc);
 /* Re-runs a blocked client's command; returns 1 if it is still blocked. */

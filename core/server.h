@@ -100,6 +100,7 @@ enum {
     CLIENT_MONITOR = 1 << 11,
     CLIENT_NO_EVICT = 1 << 12,
     CLIENT_NO_TOUCH = 1 << 13,
+    CLIENT_PAUSED = 1 << 14,
 };
 
 typedef struct reply_chunk {
@@ -267,6 +268,11 @@ typedef struct server_state {
     slowlog_entry *slowlog;
     long slowlog_len, slowlog_head;
     long long slowlog_next_id;
+    /* CLIENT PAUSE */
+    long long pause_end_ms;
+    int pause_write_only;
+    client **paused;
+    int npaused, cappaused;
     /* monitors */
     client **monitors;
     int nmonitors;

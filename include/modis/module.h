@@ -539,6 +539,56 @@ struct modis_api {
     void (*reset_stats)(modis_ctx *ctx);
     /* Stats counters for INFO: keyspace hits and misses. */
     void (*stat_add)(modis_ctx *ctx, const char *name, long long delta);
+
+    /* -- Clients (CLIENT, RESET, MONITOR) -----------------------------------------
+     * client_foreach: calls fn with the id of every connected client.
+     * client_describe: the CLIENT LIST line (with its trailing "\n") of client
+     *   `id` into a buffer from api->alloc the caller frees; NULL when absent.
+     * client_addr / client_laddr: "ip:port" of client id (borrowed until the
+     *   handler returns), NULL when absent. client_user: "default".
+     * client_kill: closes client id after the current command; MODIS_ERR when
+     *   absent. Killing the caller closes it after its reply.
+     * client_unblock: as CLIENT UNBLOCK id [TIMEOUT|ERROR]; MODIS_ERR when the
+     *   client is not blocked (or absent).
+     * set_reply_mode: MODIS_REPLY_ON/OFF/SKIP (CLIENT REPLY); OFF and SKIP
+     *   suppress this very call's reply too.
+     * client_set_lib: CLIENT SETINFO LIB-NAME/LIB-VER (either may be NULL).
+     * client_set_flag: "no-evict" / "no-touch" on or off.
+     * pause: as CLIENT PAUSE ms [WRITE|ALL] (write_only), absolute unix ms;
+     *   unpause: CLIENT UNPAUSE.
+     * monitor: makes this client a monitor (every later command of every
+     *   client is sent to it as Redis's MONITOR lines).
+     * client_reset: RESET: discards MULTI, unwatches, unblocks nothing, leaves
+     *   monitor mode, selects db 0, RESP2, no name, reply mode ON, and
+     *   de-authenticates when a password is set. */
+    void (*client_foreach)(modis_ctx *ctx, void (*fn)(void *priv, long long id), void *priv);
+    char *(*client_describe)(modis_ctx *ctx, long long id, size_t *len);
+    const char *(*client_addr)(modis_ctx *ctx, long long id);
+    const char *(*client_laddr)(modis_ctx *ctx, long long id);
+    int (*client_kill)(modis_ctx *ctx, long long id);
+    int (*client_unblock)(modis_ctx *ctx, long long id, int as_error);
+    void (*set_reply_mode)(modis_ctx *ctx, int mode);
+    void (*client_set_lib)(modis_ctx *ctx, const modis_str *name, const modis_str *ver);
+    void (*client_set_flag)(modis_ctx *ctx, const char *flag, int on);
+    void (*pause)(modis_ctx *ctx, long long until_ms, int write_only);
+    void (*unpause)(modis_ctx *ctx);
+    void (*monitor)(modis_ctx *ctx);
+    void (*client_reset)(modis_ctx *ctx);
+
+    /* -- Modules at run time (MODULE LOAD/UNLOAD/LIST) ---------------------------
+     * module_load: loads path; on failure MODIS_ERR with the loader's message
+     *   in err. module_unload: MODIS_ERR with the refusal reason in err.
+     * module_foreach: name, version and path of each loaded module.
+     * setting_enabled: the value of a yes/no/local setting such as
+     *   "enable-module-command" or "enable-debug-command" for this client
+     *   (local counts as yes for loopback and unix-socket clients). */
+    int (*module_load)(modis_ctx *ctx, const char *path, char *err, size_t errlen);
+    int (*module_unload)(modis_ctx *ctx, const char *name, char *err, size_t errlen);
+    void (*module_foreach)(modis_ctx *ctx,
+                           void (*fn)(void *priv, const char *name, const char *version,
+                                      const char *path),
+                           void *priv);
+    int (*setting_enabled)(modis_ctx *ctx, const char *name);
 };
 
 /* True when the server's API table has the member `fn`. */
