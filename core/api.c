@@ -11,6 +11,7 @@
 #include "module.h"
 #include "multi.h"
 #include "reply.h"
+#include "slowlog.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -730,6 +731,18 @@ static int api_setting_enabled(modis_ctx *ctx, const char *name)
     return v == 1;
 }
 
+static void api_slowlog_reply(modis_ctx *ctx, long count) { slowlog_reply(ctx->c, count); }
+static long api_slowlog_len(modis_ctx *ctx)
+{
+    (void)ctx;
+    return slowlog_length();
+}
+static void api_slowlog_reset(modis_ctx *ctx)
+{
+    (void)ctx;
+    slowlog_reset();
+}
+
 static const modis_api api_table = {
     .size = sizeof(modis_api),
     .abi_major = MODIS_ABI_MAJOR,
@@ -843,6 +856,9 @@ static const modis_api api_table = {
     .module_unload = api_module_unload,
     .module_foreach = api_module_foreach,
     .setting_enabled = api_setting_enabled,
+    .slowlog_reply = api_slowlog_reply,
+    .slowlog_len = api_slowlog_len,
+    .slowlog_reset = api_slowlog_reset,
 };
 
 const modis_api *module_api(void)

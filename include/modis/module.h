@@ -589,6 +589,14 @@ struct modis_api {
                                       const char *path),
                            void *priv);
     int (*setting_enabled)(modis_ctx *ctx, const char *name);
+
+    /* -- Slow log (SLOWLOG) ----------------------------------------------------------
+     * slowlog_reply: replies SLOWLOG GET's array of the newest `count` entries
+     *   (count < 0: all), each [id, unix time, microseconds, [args], peer, name].
+     * slowlog_len / slowlog_reset: SLOWLOG LEN / RESET. */
+    void (*slowlog_reply)(modis_ctx *ctx, long count);
+    long (*slowlog_len)(modis_ctx *ctx);
+    void (*slowlog_reset)(modis_ctx *ctx);
 };
 
 /* True when the server's API table has the member `fn`. */
