@@ -53,17 +53,24 @@ static void api_reply_error(modis_ctx *ctx, const char *s)
 }
 static void api_reply_errorf(modis_ctx *ctx, const char *fmt, ...)
 {
-    char b[1024];
+    char small[1024];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(b, sizeof b, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n < 0)
-        n = 0;
-    if ((size_t)n >= sizeof b)
-        n = sizeof b - 1;
+        return;
     ctx->had_error = 1;
+    if ((size_t)n < sizeof small) {
+        reply_error_len(ctx->c, small, (size_t)n);
+        return;
+    }
+    char *b = zmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(b, (size_t)n + 1, fmt, ap);
+    va_end(ap);
     reply_error_len(ctx->c, b, (size_t)n);
+    zfree(b);
 }
 static void api_reply_int(modis_ctx *ctx, long long n) { reply_int(ctx->c, n); }
 static void api_reply_bulk(modis_ctx *ctx, const void *p, size_t len) { reply_bulk(ctx->c, p, len); }
@@ -217,7 +224,7 @@ static void scan_visit(void *priv, void *ev)
     entry *e = ev;
     entry_view v;
     entry_parse(e, &v);
-    if (v.expire != MODIS_NO_EXPIRE && v.expire <= s->now)
+    if (v.expire != MODIS_NO_EXPIRE && v.expire < s->now)
         return;
     modis_keyinfo info = {{v.key, v.klen}, entry_type(e), v.expire};
     s->fn(s->priv, &info);
@@ -232,15 +239,16 @@ static unsigned long long api_scan(modis_ctx *ctx, modis_db *d, unsigned long lo
 
 static int api_random_key(modis_ctx *ctx, modis_db *d, modis_keyinfo *info)
 {
-    for (int tries = 0; tries < 100 && htab_size(&d->keys) > 0; tries++) {
+    /* As Redis's dbRandomKey: an expired key drawn is reclaimed and we draw again. */
+    while (htab_size(&d->keys) > 0) {
         entry *e = htab_random(&d->keys, ((uint64_t)random() << 31) ^ (uint64_t)random());
         if (!e)
             return -1;
         entry_view v;
         entry_parse(e, &v);
-        if (v.expire != MODIS_NO_EXPIRE && v.expire <= ctx->now_ms) {
-            if (tries < 99)
-                continue;
+        if (v.expire != MODIS_NO_EXPIRE && v.expire < ctx->now_ms) {
+            db_lookup(d, v.key, v.klen, ctx->now_ms);
+            continue;
         }
         info->key.ptr = v.key;
         info->key.len = v.klen;

@@ -179,7 +179,7 @@ entry *db_lookup(db *d, const char *key, size_t len, long long now)
     if (!slot)
         return NULL;
     entry *e = *slot;
-    if (entry_has_expire(e) && entry_expire(e) <= now) {
+    if (entry_has_expire(e) && entry_expire(e) < now) {
         unlink_entry(d, h, e);
         db_free_entry(e, NULL);
         server.stat_expiredkeys++;
@@ -358,7 +358,7 @@ static void expire_visit(void *priv, void *ev)
     if (!entry_has_expire(e))
         return;
     s->sampled++;
-    if (entry_expire(e) <= s->now) {
+    if (entry_expire(e) < s->now) {
         if (s->n == s->cap) {
             s->cap = s->cap ? s->cap * 2 : 64;
             s->found = zrealloc(s->found, sizeof(entry *) * (size_t)s->cap);

@@ -174,15 +174,16 @@ void reply_simple(client *c, const char *s)
 
 void reply_error_len(client *c, const char *err, size_t len)
 {
-    char b[1024];
-    if (len > sizeof b - 3)
-        len = sizeof b - 3;
+    char small[512];
+    char *b = len + 3 <= sizeof small ? small : zmalloc(len + 3);
     b[0] = '-';
     for (size_t i = 0; i < len; i++)
         b[i + 1] = (err[i] == '\r' || err[i] == '\n') ? ' ' : err[i];
     b[len + 1] = '\r';
     b[len + 2] = '\n';
     reply_add(c, b, len + 3);
+    if (b != small)
+        zfree(b);
     server_stat_error(err, len);
 }
 
@@ -193,16 +194,23 @@ void reply_error(client *c, const char *err)
 
 void reply_errorf(client *c, const char *fmt, ...)
 {
-    char b[1024];
+    char small[1024];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(b, sizeof b, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n < 0)
-        n = 0;
-    if ((size_t)n >= sizeof b)
-        n = sizeof b - 1;
+        return;
+    if ((size_t)n < sizeof small) {
+        reply_error_len(c, small, (size_t)n);
+        return;
+    }
+    char *b = zmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(b, (size_t)n + 1, fmt, ap);
+    va_end(ap);
     reply_error_len(c, b, (size_t)n);
+    zfree(b);
 }
 
 void reply_null(client *c)

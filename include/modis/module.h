@@ -410,6 +410,9 @@ struct modis_api {
      * resize_value: grows or shrinks the existing area of key (contents kept
      *   up to the smaller size); returns the new area.
      * delete: removes key; returns 1 if it existed.
+     * set_value, delete, set_expire, rename, copy,
+     *   swap_db and flush signal WATCH themselves; signal_modified is for values
+     *   changed in place through the area pointer.
      * get_expire: absolute unix ms, MODIS_NO_EXPIRE, or MODIS_KEY_NOT_FOUND.
      * set_expire: sets the absolute expiry in unix ms (MODIS_NO_EXPIRE removes
      *   it); returns MODIS_ERR when the key is missing. A time in the past is

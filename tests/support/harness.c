@@ -129,11 +129,27 @@ int hs_start_modis(hserver *s, const char *extra_json, const char *modules_json)
     FILE *f = fopen(s->config, "w");
     if (!f)
         return -1;
+    char all[512];
+    if (!modules_json) {
+        /* Every first-party module that this build produced. */
+        static const char *const names[] = {"admin", "strings", "lists", "keys"};
+        const char *dir = getenv("MODIS_MODULE_DIR");
+        size_t n = (size_t)snprintf(all, sizeof all, "[");
+        int first = 1;
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            char path[400];
+            snprintf(path, sizeof path, "%s/%s.so", dir ? dir : "modules", names[i]);
+            if (access(path, R_OK) != 0)
+                continue;
+            n += (size_t)snprintf(all + n, sizeof all - n, "%s{\"name\": \"%s\"}", first ? "" : ", ",
+                                  names[i]);
+            first = 0;
+        }
+        snprintf(all + n, sizeof all - n, "]");
+        modules_json = all;
+    }
     fprintf(f, "{\n  \"bind\": \"127.0.0.1\",\n  \"port\": %d,\n%s%s  \"modules\": %s\n}\n", s->port,
-            extra_json ? extra_json : "", extra_json ? ",\n" : "",
-            modules_json ? modules_json
-                         : "[{\"name\": \"admin\"}, {\"name\": \"strings\"}, {\"name\": \"lists\"}, "
-                           "{\"name\": \"keys\"}]");
+            extra_json ? extra_json : "", extra_json ? ",\n" : "", modules_json);
     fclose(f);
     char port[16];
     snprintf(port, sizeof port, "%d", s->port);
