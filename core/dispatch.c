@@ -512,7 +512,8 @@ static void reject(client *c, command *cmd, const char *fmt, ...)
 
 void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc)
 {
-    modis_ctx ctx = {.c = c, .cmd = cmd, .argv = argv, .argc = argc, .now_ms = ev_mstime()};
+    long long start = ev_ustime();
+    modis_ctx ctx = {.c = c, .cmd = cmd, .argv = argv, .argc = argc, .now_ms = start / 1000};
     long long errors_before = server.stat_total_error_replies;
     client *prev_client = server.current_client;
     command *prev_cmd = server.current_cmd;
@@ -520,7 +521,6 @@ void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc)
     server.current_cmd = cmd;
     if (server.nmonitors > 0 && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)))
         dispatch_feed_monitors(c, argv, argc);
-    long long start = ev_ustime();
     cmd->handler(&ctx, argv, argc);
     long long dur = ev_ustime() - start;
     server.current_client = prev_client;

@@ -437,13 +437,14 @@ char *hs_raw_read_all(int fd, size_t *outlen, int quiet_ms, int *closed)
             cap *= 2;
             b = realloc(b, cap);
         }
-        ssize_t n = recv(fd, b + len, cap - len, 0);
+        ssize_t n = recv(fd, b + len, cap - len - 1, 0);
         if (n <= 0) {
             *closed = 1;
             break;
         }
         len += (size_t)n;
     }
+    b[len] = '\0'; /* for string comparisons; len excludes it */
     *outlen = len;
     return b;
 }
