@@ -323,8 +323,8 @@ static int api_is_reexec(modis_ctx *ctx) { return ctx->reexec; }
 static int api_parse_timeout(modis_ctx *ctx, const modis_str *arg, long long *abs_ms)
 {
     /* As Redis's getTimeoutFromObjectOrReply with UNIT_SECONDS: a long double. */
-    char buf[128];
-    if (arg->len == 0 || arg->len >= sizeof buf)
+    char buf[5 * 1024 + 1];
+    if (arg->len == 0 || arg->len > 5 * 1024)
         goto invalid;
     memcpy(buf, arg->ptr, arg->len);
     buf[arg->len] = '\0';
@@ -334,14 +334,14 @@ static int api_parse_timeout(modis_ctx *ctx, const modis_str *arg, long long *ab
     char *end;
     errno = 0;
     long double v = strtold(buf, &end);
-    if (*end != '\0' || isnan(v) || (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL)))
+    if (*end != '\0' || isnan(v) ||
+        (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || v == 0)))
         goto invalid;
-    long double ms = v * 1000.0L;
-    if (ms > (long double)LLONG_MAX) {
-        reply_error(ctx->c, "ERR timeout is out of range");
-        return MODIS_ERR;
-    }
-    long long tms = (long long)ceill(ms);
+    long double ms = ceill(v * 1000.0L);
+    /* Redis 7.0 converts without a range check; on x86 an out-of-range value
+     * becomes LLONG_MIN, which it then reports as negative. */
+    long long tms = (ms >= 9223372036854775808.0L || ms < -9223372036854775808.0L) ? LLONG_MIN
+                                                                                  : (long long)ms;
     if (tms < 0) {
         reply_error(ctx->c, MODIS_ERR_TIMEOUT_NEGATIVE);
         return MODIS_ERR;
