@@ -165,7 +165,9 @@ static const modis_type *api_key_type(modis_ctx *ctx, modis_db *d, const modis_s
 static void *api_set_value(modis_ctx *ctx, modis_db *d, const modis_str *key,
                            const modis_type *type, size_t size, int flags)
 {
-    (void)ctx;
+    /* A TTL that already passed is not kept: the old key is gone. */
+    if (flags & MODIS_SET_KEEPTTL)
+        db_lookup(d, key->ptr, key->len, ctx->now_ms);
     return db_set(d, key->ptr, key->len, (modis_type *)type, size, flags & MODIS_SET_KEEPTTL);
 }
 

@@ -144,7 +144,7 @@ void cmdinfo_reply_info(client *c, command *cmd)
         reply_simple(c, b);
     }
     reply_set(c, count_words(cmd->def->tips));
-    reply_words(c, cmd->def->tips, 1);
+    reply_words(c, cmd->def->tips, 0);
     reply_keyspecs(c, cmd->def->key_specs);
     reply_array(c, cmd->nsubs);
     for (int i = 0; i < cmd->nsubs; i++)

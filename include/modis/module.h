@@ -408,7 +408,8 @@ struct modis_api {
      *   is freed through its type. The TTL is dropped unless MODIS_SET_KEEPTTL.
      *   Signals WATCH and, for a new key, blocked clients. Returns the area.
      * resize_value: grows or shrinks the existing area of key (contents kept
-     *   up to the smaller size); returns the new area.
+     *   up to the smaller size); returns the new area. It does not signal
+     *   WATCH: call signal_modified when the value changed.
      * delete: removes key; returns 1 if it existed.
      * set_value, delete, set_expire, rename, copy,
      *   swap_db and flush signal WATCH themselves; signal_modified is for values
