@@ -321,6 +321,7 @@ static void api_block_on_keys(modis_ctx *ctx, const modis_str *keys, int nkeys,
 }
 
 static int api_is_reexec(modis_ctx *ctx) { return ctx->reexec; }
+static const modis_str *api_ready_key(modis_ctx *ctx) { return ctx->reexec ? &ctx->ready_key : NULL; }
 
 static int api_parse_timeout(modis_ctx *ctx, const modis_str *arg, long long *abs_ms)
 {
@@ -869,6 +870,7 @@ static const modis_api api_table = {
     .slowlog_reply = api_slowlog_reply,
     .slowlog_len = api_slowlog_len,
     .slowlog_reset = api_slowlog_reset,
+    .ready_key = api_ready_key,
 };
 
 const modis_api *module_api(void)

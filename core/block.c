@@ -288,7 +288,8 @@ static void serve_key(db *d, const char *key, size_t len)
         blocked_state *bs = c->bs;
         db *saved = c->db;
         c->db = bs->db;
-        int still = dispatch_reexec(c, bs->cmd, bs->argv, bs->argc);
+        modis_str rk = {key, len};
+        int still = dispatch_reexec(c, bs->cmd, bs->argv, bs->argc, &rk);
         c->db = saved;
         if (still) {
             i++;

@@ -536,10 +536,11 @@ void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc)
         slowlog_maybe_add(c, argv, argc, dur);
 }
 
-int dispatch_reexec(client *c, command *cmd, const modis_str *argv, int argc)
+int dispatch_reexec(client *c, command *cmd, const modis_str *argv, int argc,
+                    const modis_str *ready_key)
 {
     modis_ctx ctx = {.c = c, .cmd = cmd, .argv = argv, .argc = argc, .reexec = 1,
-                     .now_ms = ev_mstime()};
+                     .ready_key = *ready_key, .now_ms = ev_mstime()};
     long long errors_before = server.stat_total_error_replies;
     long long start = ev_ustime();
     server.current_client = c;

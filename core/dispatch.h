@@ -25,7 +25,8 @@ void dispatch_feed_monitors(client *c, const modis_str *argv, int argc);
 /* Calls cmd's handler for c with stats; used by EXEC too. */
 void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc);
 /* Re-runs a blocked client's command; returns 1 if it is still blocked. */
-int dispatch_reexec(client *c, command *cmd, const modis_str *argv, int argc);
+int dispatch_reexec(client *c, command *cmd, const modis_str *argv, int argc,
+                    const modis_str *ready_key);
 /* Calls fn for every top-level command. */
 void dispatch_foreach(void (*fn)(void *priv, command *cmd), void *priv);
 /* Flag / ACL category names, in Redis's order. */

@@ -165,7 +165,8 @@ struct modis_ctx {
     const modis_str *argv;
     int argc;
     int reexec;
-    int blocked; /* the handler called block_on_keys */
+    modis_str ready_key; /* during a re-run: the key that became ready */
+    int blocked;         /* the handler called block_on_keys */
     long long now_ms;
     int had_error;
 };

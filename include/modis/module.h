@@ -601,6 +601,12 @@ struct modis_api {
     void (*slowlog_reply)(modis_ctx *ctx, long count);
     long (*slowlog_len)(modis_ctx *ctx);
     void (*slowlog_reset)(modis_ctx *ctx);
+
+    /* -- Blocking, continued -------------------------------------------------------
+     * ready_key: during a re-run (is_reexec), the key whose readiness woke
+     *   the client; serve from it first, as Redis serves the key that got
+     *   data. NULL outside a re-run. */
+    const modis_str *(*ready_key)(modis_ctx *ctx);
 };
 
 /* True when the server's API table has the member `fn`. */

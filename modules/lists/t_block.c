@@ -13,6 +13,8 @@
 
 #include "lists.h"
 
+#include <string.h>
+
 /* Parses "numkeys key [key ...] <LEFT | RIGHT> [COUNT count]" from
  * argv[idx] on, as Redis's lmpopGenericCommand; replies the error and
  * returns MODIS_ERR on bad input. */
@@ -59,7 +61,19 @@ static int pop_first_ready(modis_ctx *ctx, const modis_str *keys, int nkeys, int
     modis_db *db = M->db(ctx);
     int reexec = M->is_reexec(ctx);
 
-    for (int j = 0; j < nkeys; j++) {
+    /* On a re-run, the key that woke us goes first, as Redis serves it. */
+    int first = -1;
+    const modis_str *rk = reexec && MODIS_API_HAS(M, ready_key) ? M->ready_key(ctx) : NULL;
+    for (int j = 0; rk && j < nkeys; j++) {
+        if (keys[j].len == rk->len && memcmp(keys[j].ptr, rk->ptr, rk->len) == 0) {
+            first = j;
+            break;
+        }
+    }
+    for (int t = first < 0 ? 0 : -1; t < nkeys; t++) {
+        int j = t < 0 ? first : t;
+        if (t >= 0 && j == first)
+            continue;
         qlist *ql = NULL;
         int r = list_lookup(ctx, db, &keys[j], MODIS_LOOKUP_WRITE, &ql);
         if (r == MODIS_KEY_MISSING)

@@ -561,6 +561,28 @@ static void waiters_are_served_after_the_whole_transaction(void **state)
     on_both(state, s_same_turn);
 }
 
+static void s_ready_order(const hserver *s)
+{
+    redisContext *ctl = fresh(s), *c = conn(s);
+
+    send_cmd(c, "BLPOP ka kb 0");
+    wait_blocked(ctl, 1);
+    freeReplyObject(cmd(ctl, "MULTI"));
+    freeReplyObject(cmd(ctl, "RPUSH kb x"));
+    freeReplyObject(cmd(ctl, "RPUSH ka y"));
+    freeReplyObject(cmd(ctl, "EXEC"));
+    /* kb got data first, so it serves the waiter although ka comes first in argv. */
+    expect_pair(get_reply(c), "kb", "x");
+    expect_int(ctl, 1, "LLEN ka");
+    redisFree(c);
+    redisFree(ctl);
+}
+
+static void a_waiter_is_served_by_the_key_that_became_ready_first(void **state)
+{
+    on_both(state, s_ready_order);
+}
+
 static void s_blmpop_count(const hserver *s)
 {
     redisContext *ctl = fresh(s), *c = conn(s), *d = conn(s);
@@ -633,6 +655,7 @@ int main(void)
         cmocka_unit_test(blmove_writes_its_destination_atomically_and_wakes_its_waiters),
         cmocka_unit_test(a_served_blmove_with_a_wrong_type_destination_gets_wrongtype),
         cmocka_unit_test(waiters_are_served_after_the_whole_transaction),
+        cmocka_unit_test(a_waiter_is_served_by_the_key_that_became_ready_first),
         cmocka_unit_test(blmpop_serves_up_to_count_elements_per_waiter),
         cmocka_unit_test(waiters_only_see_keys_of_their_own_database),
     };
