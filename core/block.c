@@ -283,8 +283,12 @@ static void serve_key(db *d, const char *key, size_t len)
             return;
         client *c = w->clients[i];
         entry *e = db_lookup(d, key, len, ev_mstime());
-        if (!e || entry_type(e) != c->bs->type)
+        if (!e)
             return;
+        if (entry_type(e) != c->bs->type) {
+            i++; /* waits for another type: the next waiter may be served */
+            continue;
+        }
         blocked_state *bs = c->bs;
         db *saved = c->db;
         c->db = bs->db;

@@ -159,7 +159,7 @@ static int param_set_text(param *p, const char *v, char *err, size_t errlen)
             snprintf(err, errlen, "argument must be 'yes' or 'no'");
         else
             snprintf(err, errlen, "argument(s) must be one of the following: %s",
-                     p->enums == loglevels ? "debug, verbose, notice, warning, nothing"
+                     p->enums == loglevels ? "debug, verbose, notice, warning"
                      : p->enums == debug_modes ? "no, yes, local"
                      : "volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, "
                        "allkeys-lfu, allkeys-random, noeviction");
@@ -246,7 +246,8 @@ void config_defaults(void)
         param_set_text(&params[i], params[i].def, err, sizeof err);
 }
 
-/* The line of the first occurrence of "key": in the file, for error messages. */
+/* The line where "key" first appears as an object key (followed by ':'),
+ * for error messages; 0 when not found. */
 static int key_line(const char *path, const char *key)
 {
     FILE *f = fopen(path, "r");
@@ -254,13 +255,19 @@ static int key_line(const char *path, const char *key)
         return 0;
     char needle[300];
     snprintf(needle, sizeof needle, "\"%s\"", key);
+    size_t nl = strlen(needle);
     char line[4096];
     int n = 0, found = 0;
-    while (fgets(line, sizeof line, f)) {
+    while (!found && fgets(line, sizeof line, f)) {
         n++;
-        if (strstr(line, needle)) {
-            found = n;
-            break;
+        for (char *p = strstr(line, needle); p; p = strstr(p + 1, needle)) {
+            const char *q = p + nl;
+            while (*q == ' ' || *q == '\t')
+                q++;
+            if (*q == ':') {
+                found = n;
+                break;
+            }
         }
     }
     fclose(f);
@@ -273,6 +280,8 @@ static int json_to_text(json_t *v, char *out, size_t cap)
         snprintf(out, cap, "%s", json_string_value(v));
     else if (json_is_integer(v))
         snprintf(out, cap, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    else if (json_is_real(v) && json_real_value(v) == (double)(long long)json_real_value(v))
+        snprintf(out, cap, "%lld", (long long)json_real_value(v));
     else if (json_is_true(v))
         snprintf(out, cap, "yes");
     else if (json_is_false(v))

@@ -417,7 +417,12 @@ int dispatch_rename(const char *name, const char *newname, char *err, size_t err
         return -1;
     }
     if (newname && *newname) {
-        if (dispatch_lookup(newname, strlen(newname))) {
+        if (strlen(newname) > 64 || strpbrk(newname, " |\t\r\n")) {
+            snprintf(err, errlen, "cannot rename '%s' to '%s': invalid name", name, newname);
+            return -1;
+        }
+        command *other = dispatch_lookup(newname, strlen(newname));
+        if (other && other != c) {
             snprintf(err, errlen, "cannot rename '%s' to '%s': the name is taken", name, newname);
             return -1;
         }
@@ -476,7 +481,8 @@ command *dispatch_lookup_argv(const modis_str *argv, int argc)
     command *c = dispatch_lookup(argv[0].ptr, argv[0].len);
     if (!c || argc < 2 || c->nsubs == 0)
         return c;
-    return find_sub(c, argv[1].ptr, argv[1].len);
+    command *sub = find_sub(c, argv[1].ptr, argv[1].len);
+    return sub ? sub : (c->handler ? c : NULL);
 }
 
 /* Formats "'a' 'b' " as Redis's unknown command error does (128 bytes at most). */
@@ -654,7 +660,7 @@ int dispatch_getkeys(command *cmd, const modis_str *argv, int argc, int *pos, in
                 continue;
         }
         if (first >= argc)
-            continue;
+            return -1;
         int last, step;
         if (ks->find_type == MODIS_KS_FIND_RANGE) {
             step = ks->fk_keystep > 0 ? ks->fk_keystep : 1;
@@ -670,6 +676,8 @@ int dispatch_getkeys(command *cmd, const modis_str *argv, int argc, int *pos, in
             if (ni >= argc)
                 return -1;
             long long num = 0;
+            if (argv[ni].len == 0)
+                return -1;
             for (size_t i = 0; i < argv[ni].len; i++) {
                 char ch = argv[ni].ptr[i];
                 if (ch < '0' || ch > '9')
@@ -678,6 +686,8 @@ int dispatch_getkeys(command *cmd, const modis_str *argv, int argc, int *pos, in
                 if (num > argc)
                     return -1;
             }
+            if (num <= 0)
+                return -1;
             step = ks->fk_keystep > 0 ? ks->fk_keystep : 1;
             first = first + ks->fk_firstkey;
             last = first + (int)(num - 1) * step;

@@ -23,6 +23,8 @@ typedef struct timer {
     void *priv;
 } timer;
 
+static long long running_timer; /* id of the timer whose callback runs */
+
 struct ev_loop {
     int epfd;
     int setsize;
@@ -184,17 +186,21 @@ long long ev_add_timer(ev_loop *l, long long ms, ev_timer_fn fn, void *priv)
 
 void ev_del_timer(ev_loop *l, long long id)
 {
-    /* Lazy removal: remember the id, skip it when it surfaces. */
-    for (int i = 0; i < l->nheap; i++) {
-        if (l->heap[i].id == id) {
-            if (l->ndeleted == l->capdeleted) {
-                l->capdeleted = l->capdeleted ? l->capdeleted * 2 : 16;
-                l->deleted = zrealloc(l->deleted, sizeof(long long) * (size_t)l->capdeleted);
-            }
-            l->deleted[l->ndeleted++] = id;
+    /* Lazy removal: remember the id, skip it when it surfaces (or, for the
+     * timer running now, do not reschedule it). */
+    for (int i = 0; i < l->ndeleted; i++)
+        if (l->deleted[i] == id)
             return;
-        }
+    int present = id == running_timer;
+    for (int i = 0; !present && i < l->nheap; i++)
+        present = l->heap[i].id == id;
+    if (!present)
+        return;
+    if (l->ndeleted == l->capdeleted) {
+        l->capdeleted = l->capdeleted ? l->capdeleted * 2 : 16;
+        l->deleted = zrealloc(l->deleted, sizeof(long long) * (size_t)l->capdeleted);
     }
+    l->deleted[l->ndeleted++] = id;
 }
 
 static int take_deleted(ev_loop *l, long long id)
@@ -227,7 +233,11 @@ static void run_timers(ev_loop *l)
         heap_down(l, 0);
         if (take_deleted(l, t.id))
             continue;
+        running_timer = t.id;
         long long again = t.fn(l, t.id, t.priv);
+        running_timer = 0;
+        if (take_deleted(l, t.id))
+            again = -1; /* it cancelled itself */
         if (again >= 0) {
             t.when_us = ev_monotonic_us() + again * 1000;
             heap_push(l, t);

@@ -121,7 +121,7 @@ void reply_bulk(client *c, const void *p, size_t len)
     int hl = 1 + reply_ll2str(b + 1, (long long)len);
     b[hl++] = '\r';
     b[hl++] = '\n';
-    if (c->reply_mode == MODIS_REPLY_ON && c->buf && !c->chead &&
+    if (c->reply_mode == MODIS_REPLY_ON && !(c->flags & CLIENT_CLOSE_ASAP) && c->buf && !c->chead &&
         CLIENT_BUF_SIZE - c->bufpos >= (size_t)hl + len + 2) {
         char *d = c->buf + c->bufpos;
         memcpy(d, b, (size_t)hl);
