@@ -392,7 +392,6 @@ static void blocking_inside_exec_replies_at_once(void **state)
     client_del(a);
 }
 
-#ifdef MODIS_TEST_KNOWN_BUGS
 /* Known core bug (serve_key stops at the first waiter of another type): the
  * contract of block_on_keys says a client waits until the key "holds a value
  * of `type`", so b must be served even though a, waiting for another type,
@@ -411,7 +410,6 @@ static void a_waiter_for_another_type_does_not_starve_later_waiters(void **state
     client_del(a);
     client_del(b);
 }
-#endif
 
 int main(void)
 {
@@ -428,9 +426,7 @@ int main(void)
         T(unblock_replies_as_timeout_or_as_error),
         T(remove_on_disconnect_replies_nothing_and_frees_the_place),
         T(blocking_inside_exec_replies_at_once),
-#ifdef MODIS_TEST_KNOWN_BUGS
         T(a_waiter_for_another_type_does_not_starve_later_waiters),
-#endif
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

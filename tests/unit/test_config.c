@@ -521,7 +521,6 @@ static void glob_match_follows_redis_stringmatch(void **state)
     assert_int_equal(config_glob_match("a\0b", 3, "a\0c", 3, 0), 0);
 }
 
-#ifdef MODIS_TEST_KNOWN_BUGS
 /* Known core bug: the loglevel error lists "nothing", a level config.c does not
  * accept (nor does Redis 7.0, whose message ends at "warning"). */
 static void loglevel_error_lists_only_the_accepted_levels(void **state)
@@ -543,7 +542,6 @@ static void error_line_is_the_line_of_the_key_not_of_an_equal_value(void **state
                      -1);
     assert_error_is(err, ":2: setting 'port': argument couldn't be parsed into an integer");
 }
-#endif
 
 int main(void)
 {
@@ -566,10 +564,8 @@ int main(void)
         T(set_param_refuses_immutable_and_unknown_names),
         T(set_param_rejects_invalid_values_with_redis_wording),
         T(glob_match_follows_redis_stringmatch),
-#ifdef MODIS_TEST_KNOWN_BUGS
         T(loglevel_error_lists_only_the_accepted_levels),
         T(error_line_is_the_line_of_the_key_not_of_an_equal_value),
-#endif
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

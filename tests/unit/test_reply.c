@@ -432,7 +432,6 @@ static void output_marks_the_client_pending_once(void **state)
     server.pending_write = NULL;
 }
 
-#ifdef MODIS_TEST_KNOWN_BUGS
 /* Known core bug: reply_bulk's in-buffer fast path skips the CLIENT_CLOSE_ASAP
  * check that reply_add (and so every other reply function) makes. */
 static void bulk_is_dropped_for_a_client_closing_asap(void **state)
@@ -444,7 +443,6 @@ static void bulk_is_dropped_for_a_client_closing_asap(void **state)
     reply_bulk(c, LIT("abc"));
     assert_int_equal(c->bufpos, 0);
 }
-#endif
 
 int main(void)
 {
@@ -468,9 +466,7 @@ int main(void)
         T(nested_deferred_lengths_fill_independently),
         T(replies_are_dropped_unless_reply_mode_is_on),
         T(output_marks_the_client_pending_once),
-#ifdef MODIS_TEST_KNOWN_BUGS
         T(bulk_is_dropped_for_a_client_closing_asap),
-#endif
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
