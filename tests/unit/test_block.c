@@ -392,7 +392,7 @@ static void blocking_inside_exec_replies_at_once(void **state)
     client_del(a);
 }
 
-/* Known core bug (serve_key stops at the first waiter of another type): the
+/* Regression (serve_key used to stop at the first waiter of another type): the
  * contract of block_on_keys says a client waits until the key "holds a value
  * of `type`", so b must be served even though a, waiting for another type,
  * is ahead of it. */

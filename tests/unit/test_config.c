@@ -521,7 +521,7 @@ static void glob_match_follows_redis_stringmatch(void **state)
     assert_int_equal(config_glob_match("a\0b", 3, "a\0c", 3, 0), 0);
 }
 
-/* Known core bug: the loglevel error lists "nothing", a level config.c does not
+/* Regression: the loglevel error used to list "nothing", a level config.c does not
  * accept (nor does Redis 7.0, whose message ends at "warning"). */
 static void loglevel_error_lists_only_the_accepted_levels(void **state)
 {
@@ -532,7 +532,7 @@ static void loglevel_error_lists_only_the_accepted_levels(void **state)
                              "warning");
 }
 
-/* Known core bug: key_line reports the first line holding "port" in quotes,
+/* Regression: key_line used to report the first line holding "port" in quotes,
  * here the value of another setting on line 1. */
 static void error_line_is_the_line_of_the_key_not_of_an_equal_value(void **state)
 {

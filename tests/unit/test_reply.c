@@ -432,7 +432,7 @@ static void output_marks_the_client_pending_once(void **state)
     server.pending_write = NULL;
 }
 
-/* Known core bug: reply_bulk's in-buffer fast path skips the CLIENT_CLOSE_ASAP
+/* Regression: reply_bulk's in-buffer fast path used to skip the CLIENT_CLOSE_ASAP
  * check that reply_add (and so every other reply function) makes. */
 static void bulk_is_dropped_for_a_client_closing_asap(void **state)
 {
