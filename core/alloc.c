@@ -9,6 +9,10 @@
 #ifdef MODIS_JEMALLOC
 #include <jemalloc/jemalloc.h>
 #define usable_size(p) malloc_usable_size((void *)(p))
+/* Freed pages go back to the system after a second rather than ten, so a
+ * finished rehash (the old bucket array) does not linger in RSS. */
+__attribute__((visibility("default"))) const char *malloc_conf =
+    "dirty_decay_ms:1000,muzzy_decay_ms:0";
 #else
 #include <malloc.h>
 #define usable_size(p) malloc_usable_size((void *)(p))

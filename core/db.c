@@ -9,7 +9,10 @@
 
 #define F_TTL 1
 #define F_TTL_WIDE 2
-#define TTL48_MAX ((1LL << 48) - 1)
+/* A compact expire is 5 bytes: milliseconds since TTL_BASE (2020-01-01),
+ * enough until late 2054; other times take 8 bytes. */
+#define TTL_BASE 1577836800000LL
+#define TTL_COMPACT_SPAN (1LL << 40)
 
 static inline size_t varint_put(unsigned char *p, size_t v)
 {
@@ -49,7 +52,7 @@ static inline size_t varint_len(size_t v)
 
 static inline int ttl_bytes(int flags)
 {
-    return (flags & F_TTL) ? ((flags & F_TTL_WIDE) ? 8 : 6) : 0;
+    return (flags & F_TTL) ? ((flags & F_TTL_WIDE) ? 8 : 5) : 0;
 }
 
 void entry_parse(const entry *e, entry_view *v)
@@ -65,7 +68,7 @@ void entry_parse(const entry *e, entry_view *v)
     if (tb) {
         unsigned long long t = 0;
         memcpy(&t, p, (size_t)tb); /* little endian */
-        v->expire = (long long)t;
+        v->expire = tb == 8 ? (long long)t : (long long)t + TTL_BASE;
     } else {
         v->expire = MODIS_NO_EXPIRE;
     }
@@ -98,7 +101,8 @@ static entry *entry_build(uint8_t type, const char *key, size_t klen, long long 
 {
     int flags = 0;
     if (expire != MODIS_NO_EXPIRE)
-        flags = (expire < 0 || expire > TTL48_MAX) ? (F_TTL | F_TTL_WIDE) : F_TTL;
+        flags = (expire < TTL_BASE || expire - TTL_BASE >= TTL_COMPACT_SPAN) ? (F_TTL | F_TTL_WIDE)
+                                                                              : F_TTL;
     size_t tb = (size_t)ttl_bytes(flags);
     size_t total = 2 + varint_len(klen) + varint_len(size) + klen + tb + size;
     entry *e = zmalloc(total);
@@ -110,7 +114,7 @@ static entry *entry_build(uint8_t type, const char *key, size_t klen, long long 
     memcpy(p, key, klen);
     p += klen;
     if (tb) {
-        unsigned long long t = (unsigned long long)expire;
+        unsigned long long t = (unsigned long long)(tb == 8 ? expire : expire - TTL_BASE);
         memcpy(p, &t, tb);
         p += tb;
     }

@@ -7,9 +7,10 @@
 /*
  * An entry is one allocation:
  *   [type id: 1][flags: 1][key length: varint][value size: varint]
- *   [key bytes][expire: 0, 6 or 8 bytes][value area]
+ *   [key bytes][expire: 0, 5 or 8 bytes][value area]
  * The table stores pointers to entries; the value area belongs to the type's
- * module. The expire is absolute unix ms, 6 bytes while it fits in 48 bits.
+ * module. The expire is absolute unix ms: 5 bytes relative to 2020-01-01 while
+ * it falls before late 2054, 8 bytes otherwise.
  */
 typedef unsigned char entry;
 

@@ -144,12 +144,12 @@ static void entry_layout_is_type_flags_varints_key_expire_value(void **state)
     assert_memory_equal(e, want, sizeof want);
     assert_int_equal(entry_has_expire(e), 0);
 
-    /* A 48-bit expire: flag bit 0 and 6 little-endian bytes after the key. */
-    long long when = 0x0000123456789abcLL;
+    /* A compact expire: flag bit 0 and 5 little-endian bytes of milliseconds
+     * since 2020-01-01 after the key. */
+    long long when = T0;
     assert_int_equal(db_set_expire(d, LIT("key"), when), 0);
     e = db_find(d, LIT("key"));
-    const unsigned char want_ttl[] = {1,    1,    3,    3,    'k',  'e', 'y', 0xbc,
-                                      0x9a, 0x78, 0x56, 0x34, 0x12, 'V', 'A', 'L'};
+    const unsigned char want_ttl[] = {1, 1, 3, 3, 'k', 'e', 'y', 0x00, 0x80, 0x7e, 0x71, 0x1c, 'V', 'A', 'L'};
     assert_memory_equal(e, want_ttl, sizeof want_ttl);
 
     /* A key of 200 bytes and a value of 300: two-byte varints. */
@@ -276,7 +276,7 @@ static void set_expire_adds_and_removes_a_ttl_keeping_the_value(void **state)
     assert_int_equal(d->expires, 0);
 }
 
-static void expiry_round_trips_in_48_bit_and_wide_forms(void **state)
+static void expiry_round_trips_in_compact_and_wide_forms(void **state)
 {
     (void)state;
     db *d = &server.dbs[0];
@@ -284,9 +284,11 @@ static void expiry_round_trips_in_48_bit_and_wide_forms(void **state)
         long long when;
         int wide;
     } cases[] = {
-        {0, 0},         {1, 0},
-        {T0, 0},        {(1LL << 48) - 1, 0},
-        {1LL << 48, 1}, {(1LL << 48) + 12345, 1},
+        {0, 1},         {1, 1},
+        {T0, 0},        {1577836800000LL, 0},
+        {1577836800000LL - 1, 1},
+        {1577836800000LL + (1LL << 40) - 1, 0},
+        {1577836800000LL + (1LL << 40), 1}, {(1LL << 48) + 12345, 1},
         {LLONG_MAX, 1}, {-2, 1},
         {-1000, 1},     {LLONG_MIN, 1},
     };
@@ -571,7 +573,7 @@ int main(void)
         T(set_with_keepttl_keeps_the_ttl_and_without_drops_it),
         T(set_replacing_another_type_moves_the_key_counts),
         T(set_expire_adds_and_removes_a_ttl_keeping_the_value),
-        T(expiry_round_trips_in_48_bit_and_wide_forms),
+        T(expiry_round_trips_in_compact_and_wide_forms),
         T(resize_keeps_contents_ttl_and_does_not_free),
         T(delete_frees_once_and_uncounts_the_ttl),
         T(rename_moves_value_and_ttl_across_dbs_and_frees_nothing),
