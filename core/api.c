@@ -25,12 +25,12 @@ static void api_log(modis_ctx *ctx, int level, const char *fmt, ...)
 {
     char prefix[96];
     const char *name = "?";
-    if (ctx && ctx->cmd && ctx->cmd->owner)
+    if (server.loading_module)
+        name = server.loading_module->name; /* inside on_load / on_unload */
+    else if (ctx && ctx->cmd && ctx->cmd->owner)
         name = ctx->cmd->owner->name;
     else if (server.current_cmd && server.current_cmd->owner)
         name = server.current_cmd->owner->name;
-    else if (server.modules)
-        name = server.modules->name; /* during on_load: the newest module */
     snprintf(prefix, sizeof prefix, "module %s: ", name);
     va_list ap;
     va_start(ap, fmt);
@@ -322,6 +322,12 @@ static void api_block_on_keys(modis_ctx *ctx, const modis_str *keys, int nkeys,
 
 static int api_is_reexec(modis_ctx *ctx) { return ctx->reexec; }
 static const modis_str *api_ready_key(modis_ctx *ctx) { return ctx->reexec ? &ctx->ready_key : NULL; }
+static void api_redact_arg(modis_ctx *ctx, int i)
+{
+    if (i >= 0 && i < 64)
+        ctx->redacted |= 1ULL << i;
+}
+static int api_reply_mode(modis_ctx *ctx) { return ctx->c->reply_mode; }
 
 static int api_parse_timeout(modis_ctx *ctx, const modis_str *arg, long long *abs_ms)
 {
@@ -871,6 +877,8 @@ static const modis_api api_table = {
     .slowlog_len = api_slowlog_len,
     .slowlog_reset = api_slowlog_reset,
     .ready_key = api_ready_key,
+    .redact_arg = api_redact_arg,
+    .reply_mode = api_reply_mode,
 };
 
 const modis_api *module_api(void)

@@ -62,7 +62,7 @@ static void reply_keyspecs(client *c, const modis_key_spec *ks)
     int n = 0;
     while (ks && ks[n].begin_type)
         n++;
-    reply_array(c, n);
+    reply_set(c, n);
     for (int i = 0; i < n; i++) {
         const modis_key_spec *k = &ks[i];
         reply_map(c, k->notes ? 4 : 3);
@@ -146,7 +146,7 @@ void cmdinfo_reply_info(client *c, command *cmd)
     reply_set(c, count_words(cmd->def->tips));
     reply_words(c, cmd->def->tips, 0);
     reply_keyspecs(c, cmd->def->key_specs);
-    reply_array(c, cmd->nsubs);
+    reply_set(c, cmd->nsubs);
     for (int i = 0; i < cmd->nsubs; i++)
         cmdinfo_reply_info(c, cmd->subs[i]);
 }

@@ -437,6 +437,8 @@ int dispatch_rename(const char *name, const char *newname, char *err, size_t err
         server.ncommands++;
     } else {
         remove_command(c);
+        if (c->owner)
+            c->owner->ncommands--;
         command_free(c);
     }
     return 0;
@@ -525,10 +527,11 @@ void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc)
     command *prev_cmd = server.current_cmd;
     server.current_client = c;
     server.current_cmd = cmd;
-    if (server.nmonitors > 0 && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)))
-        dispatch_feed_monitors(c, argv, argc);
     cmd->handler(&ctx, argv, argc);
     long long dur = ev_ustime() - start;
+    /* After the call, as Redis: the db shown is the one the command left. */
+    if (server.nmonitors > 0 && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)))
+        dispatch_feed_monitors(c, argv, argc, ctx.redacted);
     server.current_client = prev_client;
     server.current_cmd = prev_cmd;
     if (ctx.blocked)
@@ -539,7 +542,7 @@ void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc)
         cmd->failed_calls++;
     server.stat_numcommands++;
     if (!(cmd->flags & CMD_SKIP_SLOWLOG))
-        slowlog_maybe_add(c, argv, argc, dur);
+        slowlog_maybe_add(c, argv, argc, dur, ctx.redacted);
 }
 
 int dispatch_reexec(client *c, command *cmd, const modis_str *argv, int argc,
@@ -701,7 +704,7 @@ int dispatch_getkeys(command *cmd, const modis_str *argv, int argc, int *pos, in
     return n;
 }
 
-void dispatch_feed_monitors(client *c, const modis_str *argv, int argc)
+void dispatch_feed_monitors(client *c, const modis_str *argv, int argc, uint64_t redacted)
 {
     char head[128];
     long long us = ev_ustime();
@@ -718,6 +721,11 @@ void dispatch_feed_monitors(client *c, const modis_str *argv, int argc)
     char *line = zmalloc(cap);
     memcpy(line, head, (size_t)n);
     for (int i = 0; i < argc; i++) {
+        if (i < 64 && (redacted & (1ULL << i))) {
+            memcpy(line + len, " \"(redacted)\"", 13);
+            len += 13;
+            continue;
+        }
         /* As sdscatrepr: quoted, with escapes for non-printable bytes. */
         line[len++] = ' ';
         line[len++] = '"';

@@ -21,7 +21,7 @@ command *dispatch_lookup_argv(const modis_str *argv, int argc);
  * caller keeps it and retries when the pause ends; 0 otherwise. */
 int dispatch_process(client *c, const modis_str *argv, int argc);
 /* Feeds a command to MONITOR clients. */
-void dispatch_feed_monitors(client *c, const modis_str *argv, int argc);
+void dispatch_feed_monitors(client *c, const modis_str *argv, int argc, uint64_t redacted);
 /* Calls cmd's handler for c with stats; used by EXEC too. */
 void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc);
 /* Re-runs a blocked client's command; returns 1 if it is still blocked. */

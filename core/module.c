@@ -258,7 +258,10 @@ int module_load(const char *want_name, const char *path, void *config, char *err
     m->next = server.modules;
     server.modules = m;
     modis_module_ctx mc = {.mod = m};
+    module *prev_loading = server.loading_module;
+    server.loading_module = m;
     int rc = d->on_load(module_api(), &mc);
+    server.loading_module = prev_loading;
     if (rc != MODIS_OK || mc.failed) {
         snprintf(err, errlen, "module %s (%s): %s%s", m->name, path,
                  mc.failed ? "" : "initialisation failed: ",
@@ -305,7 +308,10 @@ int module_unload(const char *name, char *err, size_t errlen)
             return -1;
         }
     }
+    module *prev_loading = server.loading_module;
+    server.loading_module = m;
     m->desc->on_unload();
+    server.loading_module = prev_loading;
     dispatch_unregister_module(m);
     drop_types(m);
     for (module **pp = &server.modules; *pp; pp = &(*pp)->next) {

@@ -167,6 +167,7 @@ struct modis_ctx {
     int reexec;
     modis_str ready_key; /* during a re-run: the key that became ready */
     int blocked;         /* the handler called block_on_keys */
+    uint64_t redacted;   /* arguments (bit i = argv[i], i < 64) hidden from MONITOR/SLOWLOG */
     long long now_ms;
     int had_error;
 };
@@ -252,6 +253,8 @@ typedef struct server_state {
     /* shared buffers */
     char *readbuf;
     resp_parser parser;
+    /* the module whose on_load runs (log prefixes) */
+    module *loading_module;
     /* the command being executed (crash reports) */
     client *current_client;
     command *current_cmd;

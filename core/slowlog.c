@@ -20,7 +20,7 @@ static void entry_free(slowlog_entry *e)
     zfree(e->cname);
 }
 
-void slowlog_maybe_add(client *c, const modis_str *argv, int argc, long long dur)
+void slowlog_maybe_add(client *c, const modis_str *argv, int argc, long long dur, uint64_t redacted)
 {
     long long thr = server.cfg.slowlog_log_slower_than;
     if (thr < 0 || dur < thr || server.cfg.slowlog_max_len <= 0)
@@ -35,7 +35,9 @@ void slowlog_maybe_add(client *c, const modis_str *argv, int argc, long long dur
     for (int i = 0; i < n; i++) {
         char buf[SLOWLOG_MAX_ARGLEN + 64];
         size_t len;
-        if (i == n - 1 && argc > n) {
+        if (i < 64 && (redacted & (1ULL << i))) {
+            len = (size_t)snprintf(buf, sizeof buf, "(redacted)");
+        } else if (i == n - 1 && argc > n) {
             len = (size_t)snprintf(buf, sizeof buf, "... (%d more arguments)", argc - n + 1);
         } else if (argv[i].len > SLOWLOG_MAX_ARGLEN) {
             memcpy(buf, argv[i].ptr, SLOWLOG_MAX_ARGLEN);

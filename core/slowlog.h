@@ -4,7 +4,8 @@
 
 #include "server.h"
 
-void slowlog_maybe_add(client *c, const modis_str *argv, int argc, long long duration_us);
+void slowlog_maybe_add(client *c, const modis_str *argv, int argc, long long duration_us,
+                       uint64_t redacted);
 void slowlog_reset(void);
 /* Trims to slowlog-max-len (after CONFIG SET). */
 void slowlog_trim(void);

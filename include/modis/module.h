@@ -607,6 +607,13 @@ struct modis_api {
      *   the client; serve from it first, as Redis serves the key that got
      *   data. NULL outside a re-run. */
     const modis_str *(*ready_key)(modis_ctx *ctx);
+
+    /* -- Secrets and client state ----------------------------------------------------
+     * redact_arg: argv[i] (i < 64) appears as "(redacted)" in MONITOR and the
+     *   slow log (AUTH, HELLO AUTH, CONFIG SET requirepass).
+     * reply_mode: the client's current CLIENT REPLY mode (enum modis_reply_mode). */
+    void (*redact_arg)(modis_ctx *ctx, int i);
+    int (*reply_mode)(modis_ctx *ctx);
 };
 
 /* True when the server's API table has the member `fn`. */

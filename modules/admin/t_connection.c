@@ -1,8 +1,10 @@
-/* t_connection.c: connection commands: PING, ECHO, HELLO, QUIT, SELECT. */
+/* t_connection.c: connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET. */
 #include "admin.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#define WRONGPASS "WRONGPASS invalid username-password pair or user is disabled."
 
 /* PING [message] */
 static void cmd_ping(modis_ctx *ctx, const modis_str *argv, int argc)
@@ -29,8 +31,13 @@ static void cmd_select(modis_ctx *ctx, const modis_str *argv, int argc)
 {
     (void)argc;
     long long idx;
-    if (admin_parse_ll(&argv[1], &idx) < 0 || idx < -2147483648LL || idx > 2147483647LL) {
+    if (admin_parse_ll(&argv[1], &idx) < 0) {
         M->reply_error(ctx, MODIS_ERR_NOT_INTEGER);
+        return;
+    }
+    if (idx < -2147483648LL || idx > 2147483647LL) {
+        M->reply_error(ctx, "ERR value is out of range, value must between -2147483648 and "
+                            "2147483647");
         return;
     }
     if (M->select_db(ctx, (int)idx) != MODIS_OK) {
@@ -47,6 +54,95 @@ static void cmd_quit(modis_ctx *ctx, const modis_str *argv, int argc)
     (void)argc;
     M->reply_ok(ctx);
     M->close_after_reply(ctx);
+}
+
+static void note_password(void *priv, const char *name, const char *value)
+{
+    if (strcmp(name, "requirepass") == 0)
+        *(int *)priv = value[0] != '\0';
+}
+
+/* Whether the default user has a password (requirepass is not empty). */
+static int password_configured(modis_ctx *ctx)
+{
+    int set = 0;
+    M->config_get(ctx, "requirepass", note_password, &set);
+    return set;
+}
+
+/* AUTH [username] password */
+static void cmd_auth(modis_ctx *ctx, const modis_str *argv, int argc)
+{
+    for (int i = 1; i < argc && MODIS_API_HAS(M, redact_arg); i++)
+        M->redact_arg(ctx, i); /* never show passwords in MONITOR or SLOWLOG */
+    if (argc > 3) {
+        M->reply_error(ctx, MODIS_ERR_SYNTAX);
+        return;
+    }
+    const modis_str *user = NULL, *pass = &argv[1];
+    if (argc == 2) {
+        if (!password_configured(ctx)) {
+            M->reply_error(ctx, "ERR AUTH <password> called without any password configured "
+                                "for the default user. Are you sure your configuration is "
+                                "correct?");
+            return;
+        }
+    } else {
+        user = &argv[1];
+        pass = &argv[2];
+    }
+    if (M->authenticate(ctx, user, pass) != MODIS_OK) {
+        M->reply_error(ctx, WRONGPASS);
+        return;
+    }
+    M->reply_ok(ctx);
+}
+
+/* The "modules" member of HELLO and MODULE LIST's elements share this. */
+static void count_module(void *priv, const char *name, const char *version, const char *path)
+{
+    (void)name;
+    (void)version;
+    (void)path;
+    (*(long *)priv)++;
+}
+
+/* "1.2.3" as Redis module versions are numbers: 10203; 0 when not numeric. */
+static long long version_number(const char *v)
+{
+    long long parts[3] = {0, 0, 0};
+    int k = 0;
+    for (const char *p = v; *p && k < 3; p++) {
+        if (*p >= '0' && *p <= '9')
+            parts[k] = parts[k] * 10 + (*p - '0');
+        else if (*p == '.')
+            k++;
+        else
+            return 0;
+    }
+    return parts[0] * 10000 + parts[1] * 100 + parts[2];
+}
+
+static void reply_module(void *priv, const char *name, const char *version, const char *path)
+{
+    modis_ctx *ctx = priv;
+    M->reply_map(ctx, 4);
+    M->reply_cstr(ctx, "name");
+    M->reply_cstr(ctx, name);
+    M->reply_cstr(ctx, "ver");
+    M->reply_int(ctx, version_number(version));
+    M->reply_cstr(ctx, "path");
+    M->reply_cstr(ctx, path ? path : "");
+    M->reply_cstr(ctx, "args");
+    M->reply_array(ctx, 0);
+}
+
+void admin_reply_modules(modis_ctx *ctx)
+{
+    long n = 0;
+    M->module_foreach(ctx, count_module, &n);
+    M->reply_array(ctx, n);
+    M->module_foreach(ctx, reply_module, ctx);
 }
 
 /* HELLO [protover [AUTH username password] [SETNAME clientname]] */
@@ -71,6 +167,10 @@ static void cmd_hello(modis_ctx *ctx, const modis_str *argv, int argc)
         if (admin_arg_is(&argv[j], "AUTH") && more >= 2) {
             user = &argv[j + 1];
             pass = &argv[j + 2];
+            if (MODIS_API_HAS(M, redact_arg)) {
+                M->redact_arg(ctx, j + 1);
+                M->redact_arg(ctx, j + 2);
+            }
             j += 2;
         } else if (admin_arg_is(&argv[j], "SETNAME") && more >= 1) {
             name = &argv[j + 1];
@@ -82,7 +182,7 @@ static void cmd_hello(modis_ctx *ctx, const modis_str *argv, int argc)
         }
     }
     if (user && M->authenticate(ctx, user, pass) != MODIS_OK) {
-        M->reply_error(ctx, "WRONGPASS invalid username-password pair or user is disabled.");
+        M->reply_error(ctx, WRONGPASS);
         return;
     }
     if (!user && M->auth_required(ctx)) {
@@ -93,7 +193,8 @@ static void cmd_hello(modis_ctx *ctx, const modis_str *argv, int argc)
         return;
     }
     if (name && M->client_set_name(ctx, name) != MODIS_OK) {
-        M->reply_error(ctx, "ERR Client names cannot contain spaces, newlines or special characters.");
+        M->reply_error(ctx,
+                       "ERR Client names cannot contain spaces, newlines or special characters.");
         return;
     }
     if (ver)
@@ -112,54 +213,18 @@ static void cmd_hello(modis_ctx *ctx, const modis_str *argv, int argc)
     M->reply_cstr(ctx, "role");
     M->reply_cstr(ctx, "master");
     M->reply_cstr(ctx, "modules");
-    M->reply_array(ctx, 0);
+    admin_reply_modules(ctx);
 }
 
-static const modis_arg ping_args[] = {
-    {.name = "message", .type = MODIS_ARG_STRING, .flags = MODIS_ARG_OPTIONAL}, {0}};
-static const modis_arg echo_args[] = {{.name = "message", .type = MODIS_ARG_STRING}, {0}};
-static const modis_arg select_args[] = {{.name = "index", .type = MODIS_ARG_INTEGER}, {0}};
-static const modis_arg hello_auth_args[] = {
-    {.name = "username", .type = MODIS_ARG_STRING},
-    {.name = "password", .type = MODIS_ARG_STRING},
-    {0}};
-static const modis_arg hello_inner[] = {
-    {.name = "protover", .type = MODIS_ARG_INTEGER},
-    {.name = "username_password", .type = MODIS_ARG_BLOCK, .token = "AUTH",
-     .flags = MODIS_ARG_OPTIONAL, .subargs = hello_auth_args},
-    {.name = "clientname", .type = MODIS_ARG_STRING, .token = "SETNAME",
-     .flags = MODIS_ARG_OPTIONAL},
-    {0}};
-static const modis_arg hello_args[] = {
-    {.name = "arguments", .type = MODIS_ARG_BLOCK, .flags = MODIS_ARG_OPTIONAL,
-     .subargs = hello_inner},
-    {0}};
-static const modis_history hello_history[] = {
-    {"6.2.0", "`protover` made optional; when called without arguments the command reports the "
-              "current connection's context."},
-    {0}};
+/* RESET */
+static void cmd_reset(modis_ctx *ctx, const modis_str *argv, int argc)
+{
+    (void)argv;
+    (void)argc;
+    M->client_reset(ctx);
+    M->reply_simple(ctx, "RESET");
+}
 
-const modis_command admin_connection_commands[] = {
-    {.name = "ping", .handler = cmd_ping, .arity = -1, .flags = "fast",
-     .acl_categories = "connection",
-     .summary = "Checks that the connection is alive: replies PONG, or echoes the message.",
-     .since = "1.0.0", .group = "connection", .complexity = "O(1)",
-     .tips = "request_policy:all_shards response_policy:all_succeeded", .args = ping_args},
-    {.name = "echo", .handler = cmd_echo, .arity = 2, .flags = "fast",
-     .acl_categories = "connection", .summary = "Replies with the message it was given.",
-     .since = "1.0.0", .group = "connection", .complexity = "O(1)", .args = echo_args},
-    {.name = "select", .handler = cmd_select, .arity = 2, .flags = "loading stale fast",
-     .acl_categories = "connection",
-     .summary = "Switches this connection to the numbered database.", .since = "1.0.0",
-     .group = "connection", .complexity = "O(1)", .args = select_args},
-    {.name = "quit", .handler = cmd_quit, .arity = -1,
-     .flags = "noscript loading stale fast no_auth allow_busy", .acl_categories = "connection",
-     .summary = "Closes the connection once the reply is sent.", .since = "1.0.0",
-     .group = "connection", .complexity = "O(1)"},
-    {.name = "hello", .handler = cmd_hello, .arity = -1,
-     .flags = "noscript loading stale fast no_auth allow_busy", .acl_categories = "connection",
-     .summary = "Negotiates the protocol version, optionally authenticates and names the "
-                "connection, and describes the server.",
-     .since = "6.0.0", .group = "connection", .complexity = "O(1)", .history = hello_history,
-     .args = hello_args},
-    {0}};
+const admin_handler admin_connection_handlers[] = {
+    {"ping", cmd_ping}, {"echo", cmd_echo},   {"select", cmd_select}, {"quit", cmd_quit},
+    {"auth", cmd_auth}, {"hello", cmd_hello}, {"reset", cmd_reset},   {NULL, NULL}};

@@ -76,7 +76,9 @@ static int wait_ready(hserver *s, int timeout_ms)
             char *r = hs_raw_read_reply(fd, &len, 1000);
             close(fd);
             if (r) {
-                int ok = len >= 5 && memcmp(r, "+PONG", 5) == 0;
+                /* PONG, or NOAUTH from a server with requirepass set. */
+                int ok = (len >= 5 && memcmp(r, "+PONG", 5) == 0) ||
+                         (len >= 7 && memcmp(r, "-NOAUTH", 7) == 0);
                 free(r);
                 if (ok)
                     return 0;
