@@ -1,6 +1,7 @@
 /* alloc.c: the core allocator: jemalloc (MODIS_JEMALLOC) or libc, abort on failure. */
 #include "alloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,16 @@ __attribute__((visibility("default"))) const char *malloc_conf =
 
 #include <stdatomic.h>
 
+/* With jemalloc, used memory comes from its own statistics, so the hot path
+ * does not ask every allocation's size; with libc we count. */
+#ifdef MODIS_JEMALLOC
+#define COUNT_ADD(p) ((void)0)
+#define COUNT_SUB(p) ((void)0)
+#else
 static _Atomic size_t used_bytes;
+#define COUNT_ADD(p) (used_bytes += usable_size(p))
+#define COUNT_SUB(p) (used_bytes -= usable_size(p))
+#endif
 
 static void oom(size_t size)
 {
@@ -34,7 +44,7 @@ void *zmalloc(size_t size)
     void *p = malloc(size ? size : 1);
     if (!p)
         oom(size);
-    used_bytes += usable_size(p);
+    COUNT_ADD(p);
     return p;
 }
 
@@ -43,7 +53,7 @@ void *zcalloc(size_t size)
     void *p = calloc(1, size ? size : 1);
     if (!p)
         oom(size);
-    used_bytes += usable_size(p);
+    COUNT_ADD(p);
     return p;
 }
 
@@ -51,12 +61,11 @@ void *zrealloc(void *ptr, size_t size)
 {
     if (!ptr)
         return zmalloc(size);
-    size_t old = usable_size(ptr);
+    COUNT_SUB(ptr);
     void *p = realloc(ptr, size ? size : 1);
     if (!p)
         oom(size);
-    used_bytes += usable_size(p);
-    used_bytes -= old;
+    COUNT_ADD(p);
     return p;
 }
 
@@ -64,7 +73,7 @@ void zfree(void *ptr)
 {
     if (!ptr)
         return;
-    used_bytes -= usable_size(ptr);
+    COUNT_SUB(ptr);
     free(ptr);
 }
 
@@ -88,7 +97,18 @@ size_t zusable(const void *ptr)
 
 size_t zused_memory(void)
 {
+#ifdef MODIS_JEMALLOC
+    uint64_t epoch = 1;
+    size_t sz = sizeof epoch;
+    mallctl("epoch", &epoch, &sz, &epoch, sz);
+    size_t allocated = 0;
+    sz = sizeof allocated;
+    if (mallctl("stats.allocated", &allocated, &sz, NULL, 0) == 0)
+        return allocated;
+    return 0;
+#else
     return used_bytes;
+#endif
 }
 
 size_t zrss(void)

@@ -37,6 +37,7 @@ static const char *const policies[] = {"noeviction",     "allkeys-lru",  "volati
                                        "volatile-random", "volatile-ttl", NULL};
 static const char *const debug_modes[] = {"no", "yes", "local", NULL};
 static const char *const yesno[] = {"no", "yes", NULL};
+static const char *const fsync_modes[] = {"everysec", "always", "no", NULL};
 
 #define S(f) (&server.cfg.f)
 static param params[] = {
@@ -67,13 +68,14 @@ static param params[] = {
     {"list-max-listpack-size", P_INT, S(list_max_listpack_size), 0, INT_MIN, INT_MAX, "-2", NULL},
     {"save", P_STR, S(save), 0, 0, 0, "", NULL},
     {"appendonly", P_ENUM, NULL, 0, 0, 0, "no", yesno},
+    {"appendfsync", P_ENUM, NULL, 0, 0, 0, "everysec", fsync_modes},
     {"module-dir", P_STR, S(module_dir), P_IMMUTABLE, 0, 0, "", NULL},
 };
 #undef S
 #define NPARAMS ((int)(sizeof params / sizeof params[0]))
 
 /* Enum parameters without a settings field keep their index here. */
-static int policy_index, appendonly_index;
+static int policy_index, appendonly_index, appendfsync_index;
 
 static json_t *doc;
 static char *doc_path;
@@ -90,7 +92,9 @@ static int *enum_slot(param *p)
 {
     if (p->ptr)
         return p->ptr;
-    return strcmp(p->name, "maxmemory-policy") == 0 ? &policy_index : &appendonly_index;
+    if (strcmp(p->name, "maxmemory-policy") == 0)
+        return &policy_index;
+    return strcmp(p->name, "appendfsync") == 0 ? &appendfsync_index : &appendonly_index;
 }
 
 /* Parses "100", "1k", "2mb", "1gb" (case-insensitive) as Redis's memtoull. */
@@ -161,6 +165,7 @@ static int param_set_text(param *p, const char *v, char *err, size_t errlen)
             snprintf(err, errlen, "argument(s) must be one of the following: %s",
                      p->enums == loglevels ? "debug, verbose, notice, warning"
                      : p->enums == debug_modes ? "no, yes, local"
+                     : p->enums == fsync_modes ? "always, everysec, no"
                      : "volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, "
                        "allkeys-lfu, allkeys-random, noeviction");
         return -1;

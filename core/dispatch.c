@@ -273,6 +273,7 @@ static command *command_build(module *owner, const modis_command *def, command *
     }
     command *c = zcalloc(sizeof *c);
     c->name = zstrdup(def->name);
+    c->namelen = strlen(c->name);
     for (char *p = c->name; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     if (parent) {
@@ -429,6 +430,7 @@ int dispatch_rename(const char *name, const char *newname, char *err, size_t err
         remove_command(c);
         zfree(c->name);
         c->name = zstrdup(newname);
+        c->namelen = strlen(c->name);
         for (char *p = c->name; *p; p++)
             *p = (char)tolower((unsigned char)*p);
         zfree(c->fullname);
@@ -572,7 +574,7 @@ int dispatch_process(client *c, const modis_str *argv, int argc)
 {
     command *cmd = c->lastcmd;
     /* Pipelines repeat commands: try the previous one before hashing. */
-    if (!cmd || cmd->parent || strlen(cmd->name) != argv[0].len ||
+    if (!cmd || cmd->parent || cmd->namelen != argv[0].len ||
         strncasecmp(cmd->name, argv[0].ptr, argv[0].len) != 0)
         cmd = dispatch_lookup(argv[0].ptr, argv[0].len);
     if (!cmd) {

@@ -534,6 +534,20 @@ void htab_prefetch(const htab *t, uint64_t hash)
         __builtin_prefetch(htab_home(t, 1, hash));
 }
 
+void htab_prefetch_entries(const htab *t, uint64_t hash)
+{
+    if (!t->tables[0])
+        return;
+    uint8_t tag = htab_tag(hash);
+    for (int i = 0; i < 2; i++) {
+        if (i == 1 && !htab_is_rehashing(t))
+            break;
+        const htab_bucket *b = htab_home(t, i, hash);
+        for (unsigned m = htab_match(b, tag); m; m &= m - 1)
+            __builtin_prefetch(b->slots[__builtin_ctz(m)]);
+    }
+}
+
 /* ---- insert / delete -------------------------------------------------------------- */
 
 void htab_insert(htab *t, uint64_t hash, void *entry)

@@ -104,6 +104,9 @@ void *htab_delete_entry(htab *t, uint64_t hash, const void *entry);
 /* Brings the home bucket(s) of hash into the cache, for pipelined batches:
  * prefetch every key of a batch, then look them up. */
 void htab_prefetch(const htab *t, uint64_t hash);
+/* Second stage of a batched lookup: reads the home bucket(s) of hash (ideally
+ * already prefetched) and prefetches the entries whose tag matches. */
+void htab_prefetch_entries(const htab *t, uint64_t hash);
 
 /* SCAN with Redis dictScan semantics: calls fn(priv, entry) for every entry in
  * the bucket chain(s) the cursor addresses (in both tables while rehashing) and

@@ -169,6 +169,8 @@ static int setup_core(char *err, size_t errlen)
     dispatch_init();
     resp_parser_init(&server.parser);
     server.parser.max_bulk_len = server.cfg.proto_max_bulk_len;
+    resp_parser_init(&server.prefetch_parser);
+    server.prefetch_parser.max_bulk_len = server.cfg.proto_max_bulk_len;
     server.readbuf = zmalloc(SHARED_READ_SIZE);
     if (multi_register_commands(err, errlen) < 0)
         return -1;

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -43,6 +44,12 @@ const char *module_default_dir(void)
                 snprintf(default_dir, sizeof default_dir, "%s", probe);
                 return default_dir;
             }
+            /* Installed: <prefix>/bin/modis-server finds <prefix>/lib/modis/modules,
+             * whatever prefix `cmake --install --prefix` was given. */
+            char inst[PATH_MAX + 64];
+            snprintf(inst, sizeof inst, "%s/" MODIS_MODULE_DIR_FROM_BIN, exe);
+            if (stat(inst, &st) == 0 && S_ISDIR(st.st_mode) && realpath(inst, default_dir))
+                return default_dir;
         }
     }
     snprintf(default_dir, sizeof default_dir, "%s", MODIS_MODULE_DIR_INSTALL);

@@ -70,6 +70,7 @@ enum {
 
 struct command {
     char *name;     /* lower case */
+    size_t namelen;
     char *fullname; /* "config|get" for subcommands */
     const modis_command *def;
     module *owner;
@@ -253,6 +254,7 @@ typedef struct server_state {
     /* shared buffers */
     char *readbuf;
     resp_parser parser;
+    resp_parser prefetch_parser; /* looks ahead in a pipeline to prefetch keys */
     /* the module whose on_load runs (log prefixes) */
     module *loading_module;
     /* the command being executed (crash reports) */

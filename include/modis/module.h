@@ -18,9 +18,12 @@
  *
  * Changelog
  *   1.0  first version: commands with full metadata, value types, keyspace,
- *        expiry, replies (RESP2/RESP3), blocking on keys, WATCH signals,
- *        per-module config, logging, allocation, client and server
- *        introspection for the admin module.
+ *        expiry, replies (RESP2/RESP3), blocking on keys (with ready_key),
+ *        WATCH signals, per-module config, logging, allocation, propagation
+ *        hooks (reserved for persistence), client and server introspection
+ *        for the admin module (clients, pause, monitor, modules at run time,
+ *        slow log, redact_arg, reply_mode). Everything up to the end of
+ *        modis_api in this file is 1.0; later additions bump MINOR.
  *
  * Ownership, everywhere below unless a function says otherwise: pointers
  * passed to the server are borrowed for the duration of the call (the server
