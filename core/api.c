@@ -13,6 +13,7 @@
 #include "reply.h"
 #include "slowlog.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -328,6 +329,30 @@ static void api_redact_arg(modis_ctx *ctx, int i)
         ctx->redacted |= 1ULL << i;
 }
 static int api_reply_mode(modis_ctx *ctx) { return ctx->c->reply_mode; }
+
+static int api_parse_ll(const modis_str *s, long long *out)
+{
+    return resp_string2ll(s->ptr, s->len, out) ? MODIS_OK : MODIS_ERR;
+}
+
+static int api_parse_double(const modis_str *s, double *out)
+{
+    char buf[5 * 1024 + 1];
+    if (s->len == 0 || s->len >= sizeof buf)
+        return MODIS_ERR;
+    memcpy(buf, s->ptr, s->len);
+    buf[s->len] = '\0';
+    if (isspace((unsigned char)buf[0]))
+        return MODIS_ERR;
+    char *end;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (*end != '\0' || isnan(v) ||
+        (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || v == 0)))
+        return MODIS_ERR;
+    *out = v;
+    return MODIS_OK;
+}
 
 static int api_parse_timeout(modis_ctx *ctx, const modis_str *arg, long long *abs_ms)
 {
@@ -879,6 +904,8 @@ static const modis_api api_table = {
     .ready_key = api_ready_key,
     .redact_arg = api_redact_arg,
     .reply_mode = api_reply_mode,
+    .parse_ll = api_parse_ll,
+    .parse_double = api_parse_double,
 };
 
 const modis_api *module_api(void)

@@ -45,7 +45,7 @@ void resp_parser_deinit(resp_parser *p)
 
 /* Redis's string2ll(): strict decimal, an optional '-', no '+', no leading zeros except
    "0" itself, no spaces, no "-0", no overflow. Returns 1 and sets *out, or 0. */
-static int resp_string2ll(const char *s, size_t n, long long *out)
+int resp_string2ll(const char *s, size_t n, long long *out)
 {
     size_t i = 0;
     int neg = 0;

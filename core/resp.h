@@ -45,6 +45,11 @@ typedef struct resp_parser {
     char errbuf[RESP_ERRBUF_LEN];
 } resp_parser;
 
+/* Redis's string2ll(): strict decimal, an optional '-', no '+', no leading
+ * zeros except "0", no spaces, no "-0", no overflow. Returns 1 and sets *out,
+ * or 0. */
+int resp_string2ll(const char *s, size_t n, long long *out);
+
 /* Initialises p (caller-allocated) with Redis's default limits and no buffers. */
 void resp_parser_init(resp_parser *p);
 

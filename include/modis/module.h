@@ -617,6 +617,15 @@ struct modis_api {
      * reply_mode: the client's current CLIENT REPLY mode (enum modis_reply_mode). */
     void (*redact_arg)(modis_ctx *ctx, int i);
     int (*reply_mode)(modis_ctx *ctx);
+
+    /* -- Numbers as Redis reads them ----------------------------------------------------
+     * parse_ll: strict decimal as Redis's string2ll (optional '-', no '+', no
+     *   spaces, no leading zeros, no overflow); MODIS_OK with *out, or MODIS_ERR
+     *   (reply MODIS_ERR_NOT_INTEGER, as Redis does).
+     * parse_double: as Redis's getDoubleFromObject (no leading space, no NaN,
+     *   no overflow; "inf" accepted); MODIS_OK or MODIS_ERR. */
+    int (*parse_ll)(const modis_str *s, long long *out);
+    int (*parse_double)(const modis_str *s, double *out);
 };
 
 /* True when the server's API table has the member `fn`. */

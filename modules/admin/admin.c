@@ -15,43 +15,7 @@ int admin_arg_is(const modis_str *s, const char *lit)
 
 int admin_parse_ll(const modis_str *s, long long *out)
 {
-    const char *p = s->ptr;
-    size_t len = s->len;
-    if (len == 0 || len > 20)
-        return -1;
-    if (len == 1 && p[0] == '0') {
-        *out = 0;
-        return 0;
-    }
-    int neg = 0;
-    size_t i = 0;
-    if (p[0] == '-') {
-        neg = 1;
-        i = 1;
-        if (len == 1)
-            return -1;
-    }
-    if (p[i] < '1' || p[i] > '9')
-        return -1;
-    unsigned long long v = 0;
-    for (; i < len; i++) {
-        if (p[i] < '0' || p[i] > '9')
-            return -1;
-        unsigned long long d = (unsigned long long)(p[i] - '0');
-        if (v > (~0ULL - d) / 10)
-            return -1;
-        v = v * 10 + d;
-    }
-    if (neg) {
-        if (v > (unsigned long long)1 << 63)
-            return -1;
-        *out = (long long)(0 - v);
-    } else {
-        if (v > (unsigned long long)((~0ULL) >> 1))
-            return -1;
-        *out = (long long)v;
-    }
-    return 0;
+    return M->parse_ll(s, out) == MODIS_OK ? 0 : -1;
 }
 
 char *admin_strdup(const modis_str *s)

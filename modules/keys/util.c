@@ -6,48 +6,10 @@
 
 #include "keys.h"
 
-/* Longest decimal text of a long long plus sign, as Redis's LONG_STR_SIZE. */
-#define LONG_STR_SIZE 21
-
+/* Strict decimal as Redis's string2ll (the core's parser). */
 int keys_parse_ll(const modis_str *s, long long *out)
 {
-    const char *p = s->ptr;
-    size_t len = s->len, i = 0;
-    int negative = 0;
-    unsigned long long v;
-
-    if (len == 0 || len >= LONG_STR_SIZE)
-        return 0;
-    if (len == 1 && p[0] == '0') {
-        *out = 0;
-        return 1;
-    }
-    if (p[0] == '-') {
-        negative = 1;
-        if (++i == len)
-            return 0;
-    }
-    if (p[i] < '1' || p[i] > '9')
-        return 0;
-    v = (unsigned long long)(p[i++] - '0');
-    for (; i < len && p[i] >= '0' && p[i] <= '9'; i++) {
-        unsigned d = (unsigned)(p[i] - '0');
-        if (v > ULLONG_MAX / 10 || v * 10 > ULLONG_MAX - d)
-            return 0;
-        v = v * 10 + d;
-    }
-    if (i < len)
-        return 0;
-    if (negative) {
-        if (v > (unsigned long long)LLONG_MAX + 1)
-            return 0;
-        *out = v == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : -(long long)v;
-    } else {
-        if (v > (unsigned long long)LLONG_MAX)
-            return 0;
-        *out = (long long)v;
-    }
-    return 1;
+    return M->parse_ll(s, out) == MODIS_OK;
 }
 
 int keys_ll_or_reply(modis_ctx *ctx, const modis_str *s, long long *out)
