@@ -162,6 +162,8 @@ static size_t process_buffer(client *c, const char *buf, size_t len)
 {
     size_t off = 0, prefetched = 0;
     resp_parser *p = &server.parser;
+    server.clock_us = ev_ustime();
+    c->last_interaction_ms = server.clock_us / 1000;
     while (off < len) {
         /* Pipelined input (more than one small request): batch prefetch. */
         if (off >= prefetched && len - off > 64 && htab_size(&c->db->keys) > 4096)
@@ -269,7 +271,6 @@ static void on_readable(ev_loop *loop, int fd, void *priv, int mask)
         n = read(fd, server.readbuf, SHARED_READ_SIZE);
         if (n > 0) {
             server.stat_net_input_bytes += n;
-            c->last_interaction_ms = ev_mstime();
             size_t used = process_buffer(c, server.readbuf, (size_t)n);
             if (!(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY)))
                 keep_leftover(c, server.readbuf + used, (size_t)n - used);

@@ -522,7 +522,9 @@ static void reject(client *c, command *cmd, const char *fmt, ...)
 
 void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc)
 {
-    long long start = ev_ustime();
+    /* One clock read per command: it starts when the previous one ended (or
+     * when its input was read). */
+    long long start = server.clock_us ? server.clock_us : ev_ustime();
     modis_ctx ctx = {.c = c, .cmd = cmd, .argv = argv, .argc = argc, .now_ms = start / 1000};
     long long errors_before = server.stat_total_error_replies;
     client *prev_client = server.current_client;
@@ -530,7 +532,9 @@ void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc)
     server.current_client = c;
     server.current_cmd = cmd;
     cmd->handler(&ctx, argv, argc);
-    long long dur = ev_ustime() - start;
+    long long end = ev_ustime();
+    long long dur = end - start;
+    server.clock_us = end;
     /* After the call, as Redis: the db shown is the one the command left. */
     if (server.nmonitors > 0 && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)))
         dispatch_feed_monitors(c, argv, argc, ctx.redacted);

@@ -255,6 +255,9 @@ typedef struct server_state {
     char *readbuf;
     resp_parser parser;
     resp_parser prefetch_parser; /* looks ahead in a pipeline to prefetch keys */
+    /* microsecond clock, read once per input batch and once per command end:
+     * a command starts when the previous one ended (dispatch_call) */
+    long long clock_us;
     /* the module whose on_load runs (log prefixes) */
     module *loading_module;
     /* the command being executed (crash reports) */
