@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+static void track(pid_t pid, int add);
+
 static long long now_ms(void)
 {
     struct timespec ts;
@@ -66,6 +68,7 @@ static int wait_ready(hserver *s, int timeout_ms)
     while (now_ms() < end) {
         int st;
         if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+            track(s->pid, 0);
             s->pid = 0;
             return -1;
         }
@@ -98,6 +101,43 @@ static void print_log(const hserver *s)
     }
 }
 
+/* Servers still running when the test program exits (a failed assertion
+ * skips its test's teardown) are killed, so no test leaves one behind. */
+#define MAX_TRACKED 64
+static pid_t tracked[MAX_TRACKED];
+
+static void kill_leftovers(void)
+{
+    for (int i = 0; i < MAX_TRACKED; i++) {
+        /* Only a child of ours that has not been reaped yet (a test may reap
+         * one itself): waitpid says 0 for exactly those. */
+        if (tracked[i] > 0 && waitpid(tracked[i], NULL, WNOHANG) == 0) {
+            kill(tracked[i], SIGKILL);
+            waitpid(tracked[i], NULL, 0);
+        }
+        tracked[i] = 0;
+    }
+}
+
+static void track(pid_t pid, int add)
+{
+    static int registered;
+    if (!registered) {
+        atexit(kill_leftovers);
+        registered = 1;
+    }
+    for (int i = 0; i < MAX_TRACKED; i++) {
+        if (add && tracked[i] == 0) {
+            tracked[i] = pid;
+            return;
+        }
+        if (!add && tracked[i] == pid) {
+            tracked[i] = 0;
+            return;
+        }
+    }
+}
+
 static pid_t spawn(const char *log, char *const argv[])
 {
     pid_t pid = fork();
@@ -112,6 +152,8 @@ static pid_t spawn(const char *log, char *const argv[])
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
+    if (pid > 0)
+        track(pid, 1);
     return pid;
 }
 
@@ -179,6 +221,7 @@ int hs_run_modis_config(hserver *s, const char *config_path, int wait_ms)
     while (now_ms() < end) {
         int st;
         if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+            track(s->pid, 0);
             s->pid = 0;
             return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
         }
@@ -218,12 +261,14 @@ int hs_stop(hserver *s)
         for (;;) {
             pid_t r = waitpid(s->pid, &st, WNOHANG);
             if (r == s->pid) {
+                track(s->pid, 0);
                 status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
                 break;
             }
             if (now_ms() > end) {
                 kill(s->pid, SIGKILL);
                 waitpid(s->pid, &st, 0);
+                track(s->pid, 0);
                 status = -1;
                 break;
             }
