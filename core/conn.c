@@ -412,15 +412,15 @@ void conn_queue_unblocked(client *c)
 
 void conn_resume_unblocked(void)
 {
-    while (server.nunblocked > 0) {
-        client *c = server.unblocked[0];
-        memmove(server.unblocked, server.unblocked + 1,
-                sizeof(client *) * (size_t)(server.nunblocked - 1));
-        server.nunblocked--;
+    /* In queue order; clients unblocked meanwhile are appended and served
+     * in the same pass. */
+    for (int i = 0; i < server.nunblocked; i++) {
+        client *c = server.unblocked[i];
         c->flags &= ~CLIENT_UNBLOCKED;
         if (!(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_BLOCKED | CLIENT_PAUSED)))
             process_qbuf(c);
     }
+    server.nunblocked = 0;
 }
 
 static void free_closing(void)
