@@ -334,7 +334,8 @@ static int write_client(client *c)
             reply_free_all(c);
             break;
         }
-        ssize_t w = writev(c->fd, iov, n);
+        /* A single buffer (the common case) goes through plain write(). */
+        ssize_t w = n == 1 ? write(c->fd, iov[0].iov_base, iov[0].iov_len) : writev(c->fd, iov, n);
         if (w < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
                 return 0;
