@@ -136,6 +136,24 @@ static void cmd_llen(modis_ctx *ctx, const modis_str *argv, int argc)
         M->reply_int(ctx, r == MODIS_KEY_FOUND ? (long long)ql->count : 0);
 }
 
+/* Redis's range arithmetic shared by LRANGE and LTRIM: negative indexes count
+ * from the end, then the range is clamped to the list. Returns 0 when it is
+ * empty, 1 with *start..*end inside [0, llen). */
+static int clamp_range(long llen, long *start, long *end)
+{
+    if (*start < 0)
+        *start = llen + *start;
+    if (*end < 0)
+        *end = llen + *end;
+    if (*start < 0)
+        *start = 0;
+    if (*start > *end || *start >= llen)
+        return 0;
+    if (*end >= llen)
+        *end = llen - 1;
+    return 1;
+}
+
 /* LRANGE key start stop */
 static void cmd_lrange(modis_ctx *ctx, const modis_str *argv, int argc)
 {
@@ -157,18 +175,10 @@ static void cmd_lrange(modis_ctx *ctx, const modis_str *argv, int argc)
         return;
     }
     llen = (long)ql->count;
-    if (start < 0)
-        start = llen + start;
-    if (end < 0)
-        end = llen + end;
-    if (start < 0)
-        start = 0;
-    if (start > end || start >= llen) {
+    if (!clamp_range(llen, &start, &end)) {
         M->reply_array(ctx, 0);
         return;
     }
-    if (end >= llen)
-        end = llen - 1;
     reply_list_range(ctx, ql, start, end - start + 1, 0);
 }
 
@@ -422,18 +432,10 @@ static void cmd_ltrim(modis_ctx *ctx, const modis_str *argv, int argc)
         return;
     }
     llen = (long)ql->count;
-    if (start < 0)
-        start = llen + start;
-    if (end < 0)
-        end = llen + end;
-    if (start < 0)
-        start = 0;
-    if (start > end || start >= llen) {
+    if (!clamp_range(llen, &start, &end)) {
         ltrim = llen;
         rtrim = 0;
     } else {
-        if (end >= llen)
-            end = llen - 1;
         ltrim = start;
         rtrim = llen - end - 1;
     }
