@@ -136,11 +136,16 @@ static int api_lookup(modis_ctx *ctx, modis_db *d, const modis_str *key, const m
                       int mode, void **area, size_t *size)
 {
     entry *e = db_lookup(d, key->ptr, key->len, ctx->now_ms);
-    int count = mode == MODIS_LOOKUP_READ;
+    int count = (mode & ~MODIS_LOOKUP_TOUCH) == MODIS_LOOKUP_READ;
     if (!e) {
         if (count)
             server.stat_keyspace_misses++;
         return MODIS_KEY_MISSING;
+    }
+    if (!(mode & MODIS_LOOKUP_NOTOUCH) &&
+        (!ctx->c || !(ctx->c->flags & CLIENT_NO_TOUCH) || (mode & MODIS_LOOKUP_TOUCH))) {
+        db_touch(e);
+        ctx->touched = e;
     }
     if (type && entry_type(e) != type)
         return MODIS_KEY_WRONGTYPE;
@@ -163,13 +168,42 @@ static const modis_type *api_key_type(modis_ctx *ctx, modis_db *d, const modis_s
     return e ? entry_type(e) : NULL;
 }
 
+/* OBJECT's probes: no access is recorded (Redis's LOOKUP_NOTOUCH). */
+static long long api_key_idle_ms(modis_ctx *ctx, modis_db *d, const modis_str *key)
+{
+    entry *e = db_lookup(d, key->ptr, key->len, ctx->now_ms);
+    return e ? (long long)db_idle_ms(e) : MODIS_KEY_NOT_FOUND;
+}
+
+static long long api_key_freq(modis_ctx *ctx, modis_db *d, const modis_str *key)
+{
+    entry *e = db_lookup(d, key->ptr, key->len, ctx->now_ms);
+    return e ? (long long)db_lfu_freq(e) : MODIS_KEY_NOT_FOUND;
+}
+
+static long long api_key_refcount(modis_ctx *ctx, modis_db *d, const modis_str *key)
+{
+    entry *e = db_lookup(d, key->ptr, key->len, ctx->now_ms);
+    if (!e)
+        return MODIS_KEY_NOT_FOUND;
+    modis_type *t = entry_type(e);
+    if (!t || !t->m.refcount)
+        return 1;
+    entry_view v;
+    entry_parse(e, &v);
+    return t->m.refcount(ctx, v.area, v.size);
+}
+
 static void *api_set_value(modis_ctx *ctx, modis_db *d, const modis_str *key,
                            const modis_type *type, size_t size, int flags)
 {
     /* A TTL that already passed is not kept: the old key is gone. */
     if (flags & MODIS_SET_KEEPTTL)
         db_lookup(d, key->ptr, key->len, ctx->now_ms);
-    return db_set(d, key->ptr, key->len, (modis_type *)type, size, flags & MODIS_SET_KEEPTTL);
+    int dbflags = (flags & MODIS_SET_KEEPTTL) ? DB_SET_KEEPTTL : 0;
+    if (!ctx->c || !(ctx->c->flags & CLIENT_NO_TOUCH))
+        dbflags |= DB_SET_TOUCH;
+    return db_set(d, key->ptr, key->len, (modis_type *)type, size, dbflags, ctx->touched);
 }
 
 static void *api_resize_value(modis_ctx *ctx, modis_db *d, const modis_str *key, size_t size)
@@ -906,6 +940,9 @@ static const modis_api api_table = {
     .reply_mode = api_reply_mode,
     .parse_ll = api_parse_ll,
     .parse_double = api_parse_double,
+    .key_idle_ms = api_key_idle_ms,
+    .key_freq = api_key_freq,
+    .key_refcount = api_key_refcount,
 };
 
 const modis_api *module_api(void)

@@ -32,6 +32,7 @@ typedef struct param {
 } param;
 
 static const char *const loglevels[] = {"debug", "verbose", "notice", "warning", NULL};
+/* In the order of the POLICY_* constants (server.h). */
 static const char *const policies[] = {"noeviction",     "allkeys-lru",  "volatile-lru",
                                        "allkeys-lfu",    "volatile-lfu", "allkeys-random",
                                        "volatile-random", "volatile-ttl", NULL};
@@ -59,7 +60,9 @@ static param params[] = {
     {"pidfile", P_STR, S(pidfile), P_IMMUTABLE, 0, 0, "", NULL},
     {"dir", P_STR, S(dir), P_IMMUTABLE, 0, 0, "", NULL},
     {"maxmemory", P_MEM, S(maxmemory), 0, 0, LLONG_MAX, "0", NULL},
-    {"maxmemory-policy", P_ENUM, NULL, 0, 0, 0, "noeviction", policies},
+    {"maxmemory-policy", P_ENUM, S(maxmemory_policy), 0, 0, 0, "noeviction", policies},
+    {"lfu-log-factor", P_INT, S(lfu_log_factor), 0, 0, INT_MAX, "10", NULL},
+    {"lfu-decay-time", P_INT, S(lfu_decay_time), 0, 0, INT_MAX, "1", NULL},
     {"slowlog-log-slower-than", P_LL, S(slowlog_log_slower_than), 0, -1, LLONG_MAX, "10000", NULL},
     {"slowlog-max-len", P_LL, S(slowlog_max_len), 0, 0, LONG_MAX, "128", NULL},
     {"hz", P_INT, S(hz), 0, 1, 500, "10", NULL},
@@ -75,7 +78,12 @@ static param params[] = {
 #define NPARAMS ((int)(sizeof params / sizeof params[0]))
 
 /* Enum parameters without a settings field keep their index here. */
-static int policy_index, appendonly_index, appendfsync_index;
+static int appendonly_index, appendfsync_index;
+
+const char *config_policy_name(void)
+{
+    return policies[server.cfg.maxmemory_policy];
+}
 
 static json_t *doc;
 static char *doc_path;
@@ -92,8 +100,6 @@ static int *enum_slot(param *p)
 {
     if (p->ptr)
         return p->ptr;
-    if (strcmp(p->name, "maxmemory-policy") == 0)
-        return &policy_index;
     return strcmp(p->name, "appendfsync") == 0 ? &appendfsync_index : &appendonly_index;
 }
 

@@ -24,6 +24,8 @@ int config_set_param(const char *name, const char *value, size_t len, char *err,
 int config_rewrite(char *err, size_t errlen);
 /* Frees the loaded document. */
 void config_free(void);
+/* The name of the maxmemory-policy in effect (INFO). */
+const char *config_policy_name(void);
 /* Redis glob match (for CONFIG GET patterns). */
 int config_glob_match(const char *pat, size_t plen, const char *str, size_t slen, int nocase);
 

@@ -5,6 +5,7 @@
 #include "block.h"
 #include "multi.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define F_TTL 1
@@ -58,7 +59,7 @@ static inline int ttl_bytes(int flags)
 void entry_parse(const entry *e, entry_view *v)
 {
     size_t klen, size;
-    const unsigned char *p = e + 2;
+    const unsigned char *p = e + ENTRY_HDR;
     p += varint_get(p, &klen);
     p += varint_get(p, &size);
     v->key = (const char *)p;
@@ -78,7 +79,7 @@ void entry_parse(const entry *e, entry_view *v)
 
 const char *entry_key(const void *ev, size_t *len)
 {
-    const unsigned char *p = (const unsigned char *)ev + 2;
+    const unsigned char *p = (const unsigned char *)ev + ENTRY_HDR;
     size_t klen, size;
     p += varint_get(p, &klen);
     p += varint_get(p, &size);
@@ -97,18 +98,19 @@ long long entry_expire(const entry *e)
 
 /* Builds an entry; returns it and its area in *area. */
 static entry *entry_build(uint8_t type, const char *key, size_t klen, long long expire, size_t size,
-                          unsigned char **area)
+                          uint32_t access, unsigned char **area)
 {
     int flags = 0;
     if (expire != MODIS_NO_EXPIRE)
         flags = (expire < TTL_BASE || expire - TTL_BASE >= TTL_COMPACT_SPAN) ? (F_TTL | F_TTL_WIDE)
                                                                               : F_TTL;
     size_t tb = (size_t)ttl_bytes(flags);
-    size_t total = 2 + varint_len(klen) + varint_len(size) + klen + tb + size;
+    size_t total = ENTRY_HDR + varint_len(klen) + varint_len(size) + klen + tb + size;
     entry *e = zmalloc(total);
     e[0] = type;
     e[1] = (unsigned char)flags;
-    unsigned char *p = e + 2;
+    entry_set_access(e, access);
+    unsigned char *p = e + ENTRY_HDR;
     p += varint_put(p, klen);
     p += varint_put(p, size);
     memcpy(p, key, klen);
@@ -120,6 +122,60 @@ static entry *entry_build(uint8_t type, const char *key, size_t klen, long long 
     }
     *area = p;
     return e;
+}
+
+/* ---- access clock (OBJECT IDLETIME / FREQ), as Redis's evict.c ---- */
+
+static inline int lfu_mode(void)
+{
+    return server.cfg.maxmemory_policy == POLICY_ALLKEYS_LFU ||
+           server.cfg.maxmemory_policy == POLICY_VOLATILE_LFU;
+}
+
+void db_update_clock(long long now_ms)
+{
+    server.lru_clock = (uint32_t)(now_ms / 1000) & LRU_CLOCK_MAX;
+    server.lfu_minutes = (uint32_t)(now_ms / 60000) & 0xffff;
+}
+
+uint32_t db_access_new(void)
+{
+    return lfu_mode() ? server.lfu_minutes << 8 | LFU_INIT_VAL : server.lru_clock;
+}
+
+unsigned long long db_idle_ms(const entry *e)
+{
+    unsigned long long clock = server.lru_clock, lru = entry_access(e);
+    return (clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru)) * 1000;
+}
+
+unsigned db_lfu_freq(const entry *e)
+{
+    uint32_t a = entry_access(e);
+    unsigned long ldt = a >> 8, counter = a & 255, now = server.lfu_minutes;
+    unsigned long elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
+    unsigned long periods =
+        server.cfg.lfu_decay_time > 0 ? elapsed / (unsigned long)server.cfg.lfu_decay_time : 0;
+    if (periods)
+        counter = periods > counter ? 0 : counter - periods;
+    return (unsigned)counter;
+}
+
+void db_touch(entry *e)
+{
+    if (!lfu_mode()) {
+        entry_set_access(e, server.lru_clock);
+        return;
+    }
+    /* A logarithmic counter: the more it holds, the less likely a hit adds one. */
+    unsigned counter = db_lfu_freq(e);
+    if (counter < 255) {
+        double r = (double)rand() / RAND_MAX;
+        double base = counter > LFU_INIT_VAL ? (double)(counter - LFU_INIT_VAL) : 0.0;
+        if (r < 1.0 / (base * server.cfg.lfu_log_factor + 1))
+            counter++;
+    }
+    entry_set_access(e, server.lfu_minutes << 8 | counter);
 }
 
 void db_free_entry(void *ev, void *priv)
@@ -193,7 +249,8 @@ entry *db_lookup(db *d, const char *key, size_t len, long long now)
     return e;
 }
 
-unsigned char *db_set(db *d, const char *key, size_t len, modis_type *t, size_t size, int keepttl)
+unsigned char *db_set(db *d, const char *key, size_t len, modis_type *t, size_t size, int flags,
+                      const entry *touched)
 {
     uint64_t h = htab_hash(key, len);
     void **slot = htab_find(&d->keys, h, key, len);
@@ -201,9 +258,17 @@ unsigned char *db_set(db *d, const char *key, size_t len, modis_type *t, size_t 
     unsigned char *area;
     if (slot) {
         entry *old = *slot;
-        if (keepttl)
+        if (flags & DB_SET_KEEPTTL)
             expire = entry_expire(old);
-        entry *e = entry_build(t->id, key, len, expire, size, &area);
+        /* Redis keeps the LFU counter of an overwritten key (counting the write's
+         * own lookup); an LRU clock restarts. */
+        uint32_t access = db_access_new();
+        if (lfu_mode()) {
+            if ((flags & DB_SET_TOUCH) && old != touched)
+                db_touch(old);
+            access = entry_access(old);
+        }
+        entry *e = entry_build(t->id, key, len, expire, size, access, &area);
         if (entry_has_expire(old))
             d->expires--;
         if (expire != MODIS_NO_EXPIRE)
@@ -214,7 +279,7 @@ unsigned char *db_set(db *d, const char *key, size_t len, modis_type *t, size_t 
         multi_touch_key(d, key, len);
         return area;
     }
-    entry *e = entry_build(t->id, key, len, expire, size, &area);
+    entry *e = entry_build(t->id, key, len, expire, size, db_access_new(), &area);
     htab_insert(&d->keys, h, e);
     t->nkeys++;
     multi_touch_key(d, key, len);
@@ -232,7 +297,7 @@ unsigned char *db_resize(db *d, const char *key, size_t len, size_t size)
     entry_view v;
     entry_parse(old, &v);
     unsigned char *area;
-    entry *e = entry_build(old[0], key, len, v.expire, size, &area);
+    entry *e = entry_build(old[0], key, len, v.expire, size, entry_access(old), &area);
     memcpy(area, v.area, v.size < size ? v.size : size);
     *slot = e;
     zfree(old); /* the area moved: no type free */
@@ -262,7 +327,7 @@ int db_set_expire(db *d, const char *key, size_t len, long long when)
     entry_view v;
     entry_parse(old, &v);
     unsigned char *area;
-    entry *e = entry_build(old[0], key, len, when, v.size, &area);
+    entry *e = entry_build(old[0], key, len, when, v.size, entry_access(old), &area);
     memcpy(area, v.area, v.size);
     if (v.expire != MODIS_NO_EXPIRE)
         d->expires--;
@@ -294,7 +359,7 @@ int db_rename(db *d, const char *src, size_t slen, db *dd, const char *dst, size
     entry_view v;
     entry_parse(old, &v);
     unsigned char *area;
-    entry *e = entry_build(old[0], dst, dlen, v.expire, v.size, &area);
+    entry *e = entry_build(old[0], dst, dlen, v.expire, v.size, entry_access(old), &area);
     memcpy(area, v.area, v.size);
     unlink_entry(d, h, old);
     zfree(old); /* the value moved to e */
@@ -317,7 +382,7 @@ int db_copy(db *d, const char *src, size_t slen, db *dd, const char *dst, size_t
     entry_parse(old, &v);
     modis_type *t = entry_type(old);
     unsigned char *area;
-    entry *e = entry_build(old[0], dst, dlen, v.expire, v.size, &area);
+    entry *e = entry_build(old[0], dst, dlen, v.expire, v.size, db_access_new(), &area);
     if (t->m.copy)
         t->m.copy(area, v.area, v.size);
     else

@@ -2,6 +2,7 @@
 #include "info.h"
 
 #include "alloc.h"
+#include "config.h"
 #include "conn.h"
 #include "dispatch.h"
 #include "server.h"
@@ -133,7 +134,7 @@ static void sec_server(out *o)
         MODIS_REDIS_VERSION, MODIS_VERSION, u.sysname, u.release, u.machine,
         (int)(sizeof(void *) * 8), __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__, (int)server.pid,
         server.run_id, server.cfg.port, ev_ustime(), up, up / 86400, server.cfg.hz, server.cfg.hz,
-        (ev_mstime() / 1000) & ((1 << 24) - 1), "modis-server",
+        (long long)server.lru_clock, "modis-server",
         server.config_file ? server.config_file : "");
 }
 
@@ -161,10 +162,10 @@ static void sec_memory(out *o)
     put(o, "# Memory\r\nused_memory:%zu\r\nused_memory_human:%s\r\nused_memory_rss:%zu\r\n"
            "used_memory_rss_human:%s\r\nused_memory_peak:%zu\r\nused_memory_overhead:%zu\r\n"
            "used_memory_dataset:%zu\r\nused_memory_keys_table:%zu\r\nmaxmemory:%lld\r\n"
-           "maxmemory_human:%s\r\nmaxmemory_policy:noeviction\r\nmem_fragmentation_ratio:%.2f\r\n"
+           "maxmemory_human:%s\r\nmaxmemory_policy:%s\r\nmem_fragmentation_ratio:%.2f\r\n"
            "mem_allocator:%s\r\nclients_normal:%zu\r\nlazyfree_pending_objects:0\r\n",
         used, h1, rss, h2, used, tables + conn_query_bytes(), used > tables ? used - tables : 0,
-        tables, server.cfg.maxmemory, h3, used ? (double)rss / (double)used : 0.0,
+        tables, server.cfg.maxmemory, h3, config_policy_name(), used ? (double)rss / (double)used : 0.0,
         zallocator_name(), conn_output_bytes());
     (void)nkeys;
 }

@@ -102,6 +102,7 @@ static long long cron(ev_loop *loop, long long id, void *priv)
     (void)id;
     (void)priv;
     server.cron_loops++;
+    db_update_clock(ev_mstime());
     info_track_ops();
     conn_check_timeouts(ev_mstime());
     for (int i = 0; i < server.cfg.databases; i++)
@@ -291,6 +292,7 @@ int main(int argc, char **argv)
     for (module *m = server.modules; m; m = m->next)
         log_msg(LOG_NOTICE, "module %s %s: %d commands", m->name, m->version, m->ncommands);
     log_msg(LOG_NOTICE, "Ready to accept connections");
+    db_update_clock(ev_mstime());
     ev_add_timer(server.loop, 1000 / server.cfg.hz, cron, NULL);
     ev_set_before_sleep(server.loop, conn_before_sleep);
     ev_run(server.loop);

@@ -115,7 +115,11 @@ modis_type *module_api_register_type(modis_module_ctx *mc, const modis_type_meth
     }
     modis_type *t = zcalloc(sizeof *t);
     t->id = (uint8_t)id;
-    t->m = *m;
+    /* Fields appended in a later minor exist only in modules built with it. */
+    if (mc->mod->desc && mc->mod->desc->abi_minor >= 1)
+        t->m = *m;
+    else
+        memcpy(&t->m, m, offsetof(modis_type_methods, refcount));
     t->name = zstrdup(m->name);
     t->m.name = t->name;
     t->owner = mc->mod;

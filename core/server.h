@@ -170,6 +170,7 @@ struct modis_ctx {
     int blocked;         /* the handler called block_on_keys */
     uint64_t redacted;   /* arguments (bit i = argv[i], i < 64) hidden from MONITOR/SLOWLOG */
     long long now_ms;
+    void *touched; /* the entry this command last counted an access of */
     int had_error;
 };
 
@@ -205,7 +206,9 @@ typedef struct settings {
     char *pidfile;
     char *dir;
     long long maxmemory;
-    char *maxmemory_policy;
+    int maxmemory_policy; /* a POLICY_* index into config's policy names */
+    int lfu_log_factor;
+    int lfu_decay_time;
     long long slowlog_log_slower_than;
     long long slowlog_max_len;
     int hz;
@@ -217,6 +220,18 @@ typedef struct settings {
     char *appendonly;
     char *module_dir;
 } settings;
+
+/* maxmemory-policy values, in the order of config.c's names. */
+enum {
+    POLICY_NOEVICTION,
+    POLICY_ALLKEYS_LRU,
+    POLICY_VOLATILE_LRU,
+    POLICY_ALLKEYS_LFU,
+    POLICY_VOLATILE_LFU,
+    POLICY_ALLKEYS_RANDOM,
+    POLICY_VOLATILE_RANDOM,
+    POLICY_VOLATILE_TTL
+};
 
 typedef struct slowlog_entry {
     long long id;
@@ -258,6 +273,10 @@ typedef struct server_state {
     /* microsecond clock, read once per input batch and once per command end:
      * a command starts when the previous one ended (dispatch_call) */
     long long clock_us;
+    /* The keys' access clock: seconds (LRU) mod 2^24, refreshed by the cron
+     * like Redis's server.lruclock; lfu_minutes: unix minutes mod 2^16. */
+    uint32_t lru_clock;
+    uint32_t lfu_minutes;
     /* the module whose on_load runs (log prefixes) */
     module *loading_module;
     /* the command being executed (crash reports) */

@@ -22,8 +22,11 @@
  *        WATCH signals, per-module config, logging, allocation, propagation
  *        hooks (reserved for persistence), client and server introspection
  *        for the admin module (clients, pause, monitor, modules at run time,
- *        slow log, redact_arg, reply_mode). Everything up to the end of
- *        modis_api in this file is 1.0; later additions bump MINOR.
+ *        slow log, redact_arg, reply_mode). Everything up to parse_double
+ *        in modis_api is 1.0; later additions bump MINOR.
+ *   1.1  per-key access tracking as Redis's LRU/LFU field: MODIS_LOOKUP_TOUCH,
+ *        key_idle_ms, key_freq, key_refcount in modis_api, and the refcount
+ *        method at the end of modis_type_methods.
  *
  * Ownership, everywhere below unless a function says otherwise: pointers
  * passed to the server are borrowed for the duration of the call (the server
@@ -44,7 +47,7 @@ extern "C" {
 #endif
 
 #define MODIS_ABI_MAJOR 1
-#define MODIS_ABI_MINOR 0
+#define MODIS_ABI_MINOR 1
 #define MODIS_MODULE_MAGIC 0x4d4f4431u /* "MOD1" */
 #define MODIS_MODULE_ENTRY_NAME "modis_module_entry"
 
@@ -234,7 +237,10 @@ typedef struct modis_command {
  * mem_usage: bytes owned outside the area (MEMORY USAGE, INFO), or NULL.
  * encoding_name: the name OBJECT ENCODING shows for this value.
  * rdb_save, rdb_load, aof_rewrite: reserved for persistence (not called by
- *   ABI 1.0 servers; leave NULL). */
+ *   ABI 1.0 servers; leave NULL).
+ * refcount (1.1): what OBJECT REFCOUNT shows for this value, or NULL for 1.
+ *   Redis shows 2147483647 for the shared small integers (0-9999); a module
+ *   emulating that answers it here. ctx gives access to the configuration. */
 typedef struct modis_type_methods {
     const char *name; /* what TYPE replies, e.g. "string", "list" */
     void (*free)(void *area, size_t size);
@@ -244,6 +250,7 @@ typedef struct modis_type_methods {
     void *rdb_save;
     void *rdb_load;
     void *aof_rewrite;
+    long long (*refcount)(modis_ctx *ctx, const void *area, size_t size); /* 1.1 */
 } modis_type_methods;
 
 static inline void *modis_load_ptr(const void *area)
@@ -263,11 +270,16 @@ static inline void modis_store_ptr(void *area, const void *p)
  * ------------------------------------------------------------------------- */
 
 /* Lookup modes. READ counts keyspace hits/misses; WRITE does not. Both
- * delete an expired key first (lazy expiry). */
+ * delete an expired key first (lazy expiry), and both record an access to a
+ * key they find (the LRU clock, or the LFU counter, that OBJECT IDLETIME and
+ * OBJECT FREQ report), except for a client in CLIENT NO-TOUCH mode. */
 #define MODIS_LOOKUP_READ 0
 #define MODIS_LOOKUP_WRITE 1
-/* Do not count the access (for TYPE, EXISTS-like probes, OBJECT). */
+/* Neither count the hit or miss nor record an access (TYPE, EXISTS-like
+ * probes, OBJECT). */
 #define MODIS_LOOKUP_NOTOUCH 2
+/* (1.1) Record the access even for a NO-TOUCH client (the TOUCH command). */
+#define MODIS_LOOKUP_TOUCH 4
 
 /* Results of a typed lookup. */
 #define MODIS_KEY_MISSING 0
@@ -626,6 +638,20 @@ struct modis_api {
      *   no overflow; "inf" accepted); MODIS_OK or MODIS_ERR. */
     int (*parse_ll)(const modis_str *s, long long *out);
     int (*parse_double)(const modis_str *s, double *out);
+
+    /* -- Access tracking (1.1) -------------------------------------------------------
+     * The three read a key without recording an access; each returns
+     * MODIS_KEY_NOT_FOUND (-2) when key is missing or expired.
+     * key_idle_ms: milliseconds since the key was last accessed, in whole
+     *   seconds as Redis's LRU clock (OBJECT IDLETIME divides by 1000).
+     *   Meaningful when the maxmemory-policy is not an LFU one.
+     * key_freq: the logarithmic access counter after its time decay (OBJECT
+     *   FREQ). Meaningful under an LFU maxmemory-policy.
+     * key_refcount: what OBJECT REFCOUNT shows: the type's refcount method,
+     *   or 1. */
+    long long (*key_idle_ms)(modis_ctx *ctx, modis_db *db, const modis_str *key);
+    long long (*key_freq)(modis_ctx *ctx, modis_db *db, const modis_str *key);
+    long long (*key_refcount)(modis_ctx *ctx, modis_db *db, const modis_str *key);
 };
 
 /* True when the server's API table has the member `fn`. */

@@ -78,7 +78,7 @@ static void cmd_touch(modis_ctx *ctx, const modis_str *argv, int argc)
     long long count = 0;
 
     for (int j = 1; j < argc; j++)
-        count += key_exists(ctx, db, &argv[j], MODIS_LOOKUP_READ);
+        count += key_exists(ctx, db, &argv[j], MODIS_LOOKUP_READ | MODIS_LOOKUP_TOUCH);
     M->reply_int(ctx, count);
 }
 

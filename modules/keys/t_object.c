@@ -47,17 +47,18 @@ static void cmd_object_encoding(modis_ctx *ctx, const modis_str *argv, int argc)
     M->reply_cstr(ctx, enc ? enc : "raw");
 }
 
-/* OBJECT REFCOUNT key: modis never shares values between keys, so 1. */
+/* OBJECT REFCOUNT key: 1, or what the value's type says (the strings module
+ * shows Redis's shared-integer count for 0-9999). */
 static void cmd_object_refcount(modis_ctx *ctx, const modis_str *argv, int argc)
 {
     (void)argc;
     if (!object_lookup_or_reply(ctx, &argv[2]))
         return;
-    M->reply_int(ctx, 1);
+    M->reply_int(ctx, M->key_refcount(ctx, M->db(ctx), &argv[2]));
 }
 
-/* OBJECT IDLETIME key: modis does not record access times yet, so 0 (what
- * Redis shows for a key just used); an error under an LFU policy, as Redis. */
+/* OBJECT IDLETIME key: seconds since the last access; an error under an LFU
+ * policy, where the access field holds a counter instead, as Redis. */
 static void cmd_object_idletime(modis_ctx *ctx, const modis_str *argv, int argc)
 {
     (void)argc;
@@ -69,14 +70,11 @@ static void cmd_object_idletime(modis_ctx *ctx, const modis_str *argv, int argc)
                             "and LFU data will take some time to adjust.");
         return;
     }
-    M->reply_int(ctx, 0);
+    M->reply_int(ctx, M->key_idle_ms(ctx, M->db(ctx), &argv[2]) / 1000);
 }
 
-/* Redis's starting LFU counter of a new key (LFU_INIT_VAL). */
-#define LFU_INIT_VAL 5
-
-/* OBJECT FREQ key: Redis's error unless an LFU policy is selected; then the
- * counter of a fresh key, as modis does not count accesses yet. */
+/* OBJECT FREQ key: the logarithmic access counter under an LFU policy;
+ * Redis's error under any other policy. */
 static void cmd_object_freq(modis_ctx *ctx, const modis_str *argv, int argc)
 {
     (void)argc;
@@ -88,7 +86,7 @@ static void cmd_object_freq(modis_ctx *ctx, const modis_str *argv, int argc)
                             "runtime LRU and LFU data will take some time to adjust.");
         return;
     }
-    M->reply_int(ctx, LFU_INIT_VAL);
+    M->reply_int(ctx, M->key_freq(ctx, M->db(ctx), &argv[2]));
 }
 
 /* The lines of OBJECT HELP, byte for byte as Redis prints them. */

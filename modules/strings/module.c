@@ -10,6 +10,7 @@ static const modis_type_methods string_methods = {
     .copy = strobj_copy,
     .mem_usage = strobj_mem_usage,
     .encoding_name = strobj_encoding_name,
+    .refcount = strobj_refcount,
 };
 
 /* The command tables of the t_*.c files. */

@@ -131,6 +131,7 @@ void strobj_free(void *area, size_t size);
 void strobj_copy(void *dst, const void *src, size_t size);
 size_t strobj_mem_usage(const void *area, size_t size);
 const char *strobj_encoding_name(const void *area, size_t size);
+long long strobj_refcount(modis_ctx *ctx, const void *area, size_t size);
 
 /* ---------------------------------------------------------------------------
  * Shared command helpers (t_string.c, t_range.c)

@@ -286,3 +286,33 @@ const char *strobj_encoding_name(const void *area, size_t size)
         return "raw";
     }
 }
+
+/* Redis shares the integers 0-9999 between keys (OBJ_SHARED_INTEGERS) unless
+ * maxmemory is set with an LRU or LFU policy, which needs per-value access
+ * data; OBJECT REFCOUNT shows such a shared value as INT_MAX. */
+#define STR_SHARED_INTEGERS 10000
+#define STR_SHARED_REFCOUNT 2147483647LL
+
+static void sharing_visit(void *priv, const char *name, const char *value)
+{
+    int *no_sharing = priv;
+
+    if (!value)
+        return;
+    if (strcmp(name, "maxmemory") == 0 && strcmp(value, "0") != 0)
+        no_sharing[0] = 1;
+    if (strcmp(name, "maxmemory-policy") == 0 && (strstr(value, "lru") || strstr(value, "lfu")))
+        no_sharing[1] = 1;
+}
+
+long long strobj_refcount(modis_ctx *ctx, const void *area, size_t size)
+{
+    if (((const unsigned char *)area)[0] != STR_TAG_INT)
+        return 1;
+    long long v = strobj_read_int(area, size);
+    if (v < 0 || v >= STR_SHARED_INTEGERS)
+        return 1;
+    int no_sharing[2] = {0, 0};
+    M->config_get(ctx, "maxmemory*", sharing_visit, no_sharing);
+    return no_sharing[0] && no_sharing[1] ? 1 : STR_SHARED_REFCOUNT;
+}

@@ -526,6 +526,93 @@ static void object_freq_and_idletime_follow_the_lfu_policy(void **state)
     assert_int_equal(hs_stop(&lfu), 0);
 }
 
+/* OBJECT IDLETIME counts seconds since the last access; reads and writes reset
+ * it, probes (TYPE, EXISTS, TTL, OBJECT) do not. Run on modis and on a real
+ * redis-server side by side (one shared sleep); Redis's clock has a one-second
+ * resolution, so each value may differ from the wait by one. */
+static void idle_time_follows_reads_writes_and_probes_like_redis(void **state)
+{
+    fixture *f = *state;
+    hserver redis;
+    int have_redis = hs_have_redis() && hs_start_redis(&redis) == 0;
+    redisContext *cs[2] = {connect_or_fail(f), have_redis ? hs_connect(&redis) : NULL};
+    int n = have_redis ? 2 : 1;
+    long long idle[2][4];
+
+    for (int i = 0; i < n; i++) {
+        assert_non_null(cs[i]);
+        flushall(cs[i]);
+        expect_status(cs[i], "OK", "SET probed v");
+        expect_status(cs[i], "OK", "SET read v");
+        expect_status(cs[i], "OK", "SET written v");
+    }
+    usleep(2300 * 1000);
+    for (int i = 0; i < n; i++) {
+        expect_int(cs[i], 1, "EXISTS probed");
+        expect_status(cs[i], "string", "TYPE probed");
+        expect_int(cs[i], -1, "TTL probed");
+        redisReply *r = cmd(cs[i], "GET read");
+        freeReplyObject(r);
+        expect_int(cs[i], 2, "APPEND written x");
+    }
+    usleep(1200 * 1000);
+    for (int i = 0; i < n; i++) {
+        redisReply *r;
+        const char *keys[] = {"probed", "read", "written", "nokey"};
+        for (int k = 0; k < 4; k++) {
+            r = cmd(cs[i], "OBJECT IDLETIME %s", keys[k]);
+            idle[i][k] = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+            freeReplyObject(r);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        /* 3.5 s since the SET, 1.2 s since the read or write. */
+        assert_in_range(idle[i][0], 3, 4);
+        assert_in_range(idle[i][1], 1, 2);
+        assert_in_range(idle[i][2], 1, 2);
+        assert_int_equal(idle[i][3], -1);
+    }
+    for (int i = 0; i < n; i++)
+        redisFree(cs[i]);
+    if (have_redis)
+        assert_int_equal(hs_stop(&redis), 0);
+}
+
+/* CLIENT NO-TOUCH (Redis 7.2): the client's reads leave the access clock
+ * alone, TOUCH still counts; another client's reads count as usual. */
+static void no_touch_clients_leave_idle_time_alone_except_for_touch(void **state)
+{
+    fixture *f = *state;
+    redisContext *c = connect_or_fail(f);
+    redisContext *other = connect_or_fail(f);
+    redisReply *r;
+
+    flushall(c);
+    expect_status(c, "OK", "SET a v");
+    expect_status(c, "OK", "SET b v");
+    expect_status(c, "OK", "SET c v");
+    usleep(2200 * 1000);
+    expect_status(c, "OK", "CLIENT NO-TOUCH ON");
+    r = cmd(c, "GET a");
+    freeReplyObject(r);
+    expect_int(c, 1, "TOUCH b");
+    r = cmd(other, "GET c");
+    freeReplyObject(r);
+    r = cmd(c, "OBJECT IDLETIME a");
+    assert_int_equal(r->type, REDIS_REPLY_INTEGER);
+    assert_in_range(r->integer, 2, 3);
+    freeReplyObject(r);
+    r = cmd(c, "OBJECT IDLETIME b");
+    assert_in_range(r->integer, 0, 1);
+    freeReplyObject(r);
+    r = cmd(c, "OBJECT IDLETIME c");
+    assert_in_range(r->integer, 0, 1);
+    freeReplyObject(r);
+    expect_status(c, "OK", "CLIENT NO-TOUCH OFF");
+    redisFree(other);
+    redisFree(c);
+}
+
 /* ---- blocked clients woken by keyspace moves ---------------------------------------- */
 
 /* Waits until the server reports n blocked clients (INFO clients), or falls
@@ -692,6 +779,8 @@ int main(void)
         cmocka_unit_test(expire_in_the_past_deletes_and_ttl_counts_down),
         cmocka_unit_test(probes_count_keyspace_hits_and_misses_like_redis),
         cmocka_unit_test(object_freq_and_idletime_follow_the_lfu_policy),
+        cmocka_unit_test(idle_time_follows_reads_writes_and_probes_like_redis),
+        cmocka_unit_test(no_touch_clients_leave_idle_time_alone_except_for_touch),
         cmocka_unit_test(rename_onto_a_waited_key_wakes_blpop),
         cmocka_unit_test(copy_onto_a_waited_key_wakes_blpop_and_keeps_the_source),
         cmocka_unit_test(move_into_the_waited_db_wakes_blpop),

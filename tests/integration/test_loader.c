@@ -566,6 +566,30 @@ static void the_module_config_object_reaches_the_module(void **state)
 
 /* ---- --check-config and --list-commands --------------------------------------------------- */
 
+/* A module declaring ABI 1.0 loads on this 1.1 server, and the server never
+ * reads the type-method fields 1.1 appended from it. */
+static void fields_appended_in_1_1_are_not_read_from_a_1_0_module(void **state)
+{
+    (void)state;
+    hserver s;
+    char mods_json[1024];
+    snprintf(mods_json, sizeof mods_json, "[{\"name\": \"admin\"}, {\"name\": \"keys\"}, {\"path\": \"%s\"},"
+             " {\"path\": \"%s\"}]",
+             tmod("goodmod_abi10"), tmod("goodmod"));
+    assert_int_equal(hs_start_modis(&s, NULL, mods_json), 0);
+    redisContext *c = conn(&s);
+    expect_str(c, "OK", "GOODMOD_ABI10.SET k v");
+    expect_int(c, 1, "OBJECT REFCOUNT k");
+    expect_str(c, "OK", "GOODMOD.SET g v");
+    expect_int(c, 1, "OBJECT REFCOUNT g");
+    redisFree(c);
+    char *log = hs_read_log(&s);
+    assert_non_null(log);
+    assert_non_null(strstr(log, "module goodmod_abi10: loaded (ABI 1."));
+    free(log);
+    assert_int_equal(hs_stop(&s), 0);
+}
+
 static void check_config_lists_modules_versions_and_commands(void **state)
 {
     (void)state;
@@ -700,6 +724,7 @@ int main(void)
         cmocka_unit_test(disabled_commands_are_unknown_and_the_others_work),
         cmocka_unit_test(renamed_commands_work_under_the_new_name_only),
         cmocka_unit_test(the_module_config_object_reaches_the_module),
+        cmocka_unit_test(fields_appended_in_1_1_are_not_read_from_a_1_0_module),
         cmocka_unit_test(check_config_lists_modules_versions_and_commands),
         cmocka_unit_test(check_config_counts_only_the_commands_offered),
         cmocka_unit_test(check_config_exits_1_with_the_first_error),

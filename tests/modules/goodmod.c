@@ -21,9 +21,22 @@ static const char *good_encoding(const void *area, size_t size)
     return "raw";
 }
 
+#ifdef GOODMOD_ABI_MINOR
+static long long good_refcount(modis_ctx *ctx, const void *area, size_t size)
+{
+    (void)ctx;
+    (void)area;
+    (void)size;
+    return 999;
+}
+#endif
+
 static const modis_type_methods good_methods = {
     .name = GOODMOD_NAME "-type",
     .encoding_name = good_encoding,
+#ifdef GOODMOD_ABI_MINOR
+    .refcount = good_refcount,
+#endif
 };
 
 /* <prefix>.SET key value */
@@ -189,7 +202,15 @@ static void good_on_unload(void)
 #endif
 
 static const modis_module good_module = {
-    MODIS_MODULE_HEADER,         .name = GOODMOD_NAME, .version = "1.2.3", .on_load = good_on_load,
+#ifdef GOODMOD_ABI_MINOR
+    .magic = MODIS_MODULE_MAGIC,
+    .abi_major = MODIS_ABI_MAJOR,
+    .abi_minor = GOODMOD_ABI_MINOR,
+    .size = sizeof(modis_module),
+#else
+    MODIS_MODULE_HEADER,
+#endif
+    .name = GOODMOD_NAME, .version = "1.2.3", .on_load = good_on_load,
 #ifdef GOODMOD_UNLOAD
     .on_unload = good_on_unload,
 #endif

@@ -158,7 +158,7 @@ static void expect(client *c, const char *want)
 
 static void set_key(int dbi, const char *key, modis_type *t)
 {
-    unsigned char *area = db_set(&server.dbs[dbi], key, strlen(key), t, 1, 0);
+    unsigned char *area = db_set(&server.dbs[dbi], key, strlen(key), t, 1, 0, NULL);
     area[0] = 'v';
 }
 

@@ -74,7 +74,7 @@ static int teardown(void **state)
 static void put(db *d, const char *key, size_t klen, modis_type *t, const char *val, size_t vlen,
                 int keepttl)
 {
-    unsigned char *area = db_set(d, key, klen, t, vlen, keepttl);
+    unsigned char *area = db_set(d, key, klen, t, vlen, (keepttl ? DB_SET_KEEPTTL : 0) | DB_SET_TOUCH, NULL);
     assert_non_null(area);
     memcpy(area, val, vlen);
 }
@@ -133,14 +133,15 @@ static void empty_key_and_empty_value_are_stored(void **state)
     assert_int_equal(v.expire, MODIS_NO_EXPIRE);
 }
 
-static void entry_layout_is_type_flags_varints_key_expire_value(void **state)
+static void entry_layout_is_type_flags_access_varints_key_expire_value(void **state)
 {
     (void)state;
     db *d = &server.dbs[0];
+    server.lru_clock = 0x123456;
     put(d, LIT("key"), &fake_type, LIT("VAL"), 0);
     const entry *e = db_find(d, LIT("key"));
     assert_non_null(e);
-    const unsigned char want[] = {1, 0, 3, 3, 'k', 'e', 'y', 'V', 'A', 'L'};
+    const unsigned char want[] = {1, 0, 0x56, 0x34, 0x12, 3, 3, 'k', 'e', 'y', 'V', 'A', 'L'};
     assert_memory_equal(e, want, sizeof want);
     assert_int_equal(entry_has_expire(e), 0);
 
@@ -149,18 +150,20 @@ static void entry_layout_is_type_flags_varints_key_expire_value(void **state)
     long long when = T0;
     assert_int_equal(db_set_expire(d, LIT("key"), when), 0);
     e = db_find(d, LIT("key"));
-    const unsigned char want_ttl[] = {1, 1, 3, 3, 'k', 'e', 'y', 0x00, 0x80, 0x7e, 0x71, 0x1c, 'V', 'A', 'L'};
+    const unsigned char want_ttl[] = {1,    1,    0x56, 0x34, 0x12, 3,    3,   'k',
+                                      'e',  'y',  0x00, 0x80, 0x7e, 0x71, 0x1c, 'V',
+                                      'A',  'L'};
     assert_memory_equal(e, want_ttl, sizeof want_ttl);
 
     /* A key of 200 bytes and a value of 300: two-byte varints. */
     char big[200];
     memset(big, 'k', sizeof big);
-    unsigned char *area = db_set(d, big, sizeof big, &plain_type, 300, 0);
+    unsigned char *area = db_set(d, big, sizeof big, &plain_type, 300, 0, NULL);
     memset(area, 'v', 300);
     e = db_find(d, big, sizeof big);
-    const unsigned char want_hdr[] = {2, 0, 0xc8, 0x01, 0xac, 0x02, 'k'};
+    const unsigned char want_hdr[] = {2, 0, 0x56, 0x34, 0x12, 0xc8, 0x01, 0xac, 0x02, 'k'};
     assert_memory_equal(e, want_hdr, sizeof want_hdr);
-    assert_ptr_equal(area, e + 6 + 200);
+    assert_ptr_equal(area, e + 9 + 200);
 }
 
 static void key_expiring_at_t_is_alive_at_t_and_gone_at_t_plus_1(void **state)
@@ -561,13 +564,133 @@ static void active_expire_eventually_clears_a_large_db_with_long_keys(void **sta
     assert_non_null(db_find(d, LIT("keeper")));
 }
 
+static void lru_clock_is_set_on_create_and_touch_and_kept_by_moves(void **state)
+{
+    (void)state;
+    db *d = &server.dbs[0];
+    server.cfg.maxmemory_policy = POLICY_NOEVICTION;
+    server.lru_clock = 1000;
+    put(d, LIT("k"), &fake_type, LIT("v"), 0);
+    entry *e = db_find(d, LIT("k"));
+    assert_int_equal(entry_access(e), 1000);
+
+    /* Ten seconds later: idle 10 s; a lookup alone does not touch (the API does). */
+    server.lru_clock = 1010;
+    e = db_lookup(d, LIT("k"), T0);
+    assert_int_equal(db_idle_ms(e), 10000);
+    db_touch(e);
+    assert_int_equal(db_idle_ms(e), 0);
+
+    /* Moves and in-place rebuilds keep the clock; an overwrite restarts it. */
+    server.lru_clock = 1020;
+    assert_int_equal(db_set_expire(d, LIT("k"), T0 + 100000), 0);
+    assert_non_null(db_resize(d, LIT("k"), 4));
+    assert_int_equal(db_rename(d, LIT("k"), &server.dbs[1], LIT("k2")), 0);
+    e = db_find(&server.dbs[1], LIT("k2"));
+    assert_int_equal(entry_access(e), 1010);
+    assert_int_equal(db_copy(&server.dbs[1], LIT("k2"), d, LIT("k3")), 0);
+    assert_int_equal(entry_access(db_find(d, LIT("k3"))), 1020);
+    put(&server.dbs[1], LIT("k2"), &fake_type, LIT("w"), 0);
+    assert_int_equal(entry_access(db_find(&server.dbs[1], LIT("k2"))), 1020);
+}
+
+static void idle_time_counts_across_the_24_bit_clock_wrap(void **state)
+{
+    (void)state;
+    db *d = &server.dbs[0];
+    server.cfg.maxmemory_policy = POLICY_ALLKEYS_LRU;
+    server.lru_clock = LRU_CLOCK_MAX - 5;
+    put(d, LIT("k"), &plain_type, LIT("v"), 0);
+    server.lru_clock = 3;
+    /* Redis's estimateObjectIdleTime: clock + (LRU_CLOCK_MAX - lru). */
+    assert_int_equal(db_idle_ms(db_find(d, LIT("k"))), 8000);
+
+    db_update_clock(T0 + 1999);
+    assert_int_equal(server.lru_clock, ((T0 + 1999) / 1000) & LRU_CLOCK_MAX);
+    assert_int_equal(server.lfu_minutes, ((T0 + 1999) / 60000) & 0xffff);
+}
+
+static void lfu_counter_starts_at_5_and_first_touch_always_counts(void **state)
+{
+    (void)state;
+    db *d = &server.dbs[0];
+    server.cfg.maxmemory_policy = POLICY_ALLKEYS_LFU;
+    server.cfg.lfu_log_factor = 10;
+    server.cfg.lfu_decay_time = 1;
+    server.lfu_minutes = 777;
+    put(d, LIT("k"), &fake_type, LIT("v"), 0);
+    entry *e = db_find(d, LIT("k"));
+    assert_int_equal(entry_access(e), 777u << 8 | LFU_INIT_VAL);
+    assert_int_equal(db_lfu_freq(e), 5);
+    /* At the starting value the increment probability is 1. */
+    db_touch(e);
+    assert_int_equal(db_lfu_freq(e), 6);
+    /* Later hits are ever less likely: 10000 touches stay far below 255 with
+     * factor 10 (Redis's table: about 100k hits reach 255)... */
+    for (int i = 0; i < 10000; i++)
+        db_touch(e);
+    unsigned f = db_lfu_freq(e);
+    assert_true(f > 20 && f < 255);
+    /* ...while factor 0 counts every hit up to the 255 ceiling. */
+    server.cfg.lfu_log_factor = 0;
+    for (int i = 0; i < 300; i++)
+        db_touch(e);
+    assert_int_equal(db_lfu_freq(e), 255);
+}
+
+static void lfu_counter_decays_one_per_decay_period_and_wraps_minutes(void **state)
+{
+    (void)state;
+    db *d = &server.dbs[0];
+    server.cfg.maxmemory_policy = POLICY_VOLATILE_LFU;
+    server.cfg.lfu_decay_time = 2;
+    server.lfu_minutes = 65530;
+    put(d, LIT("k"), &fake_type, LIT("v"), 0);
+    entry *e = db_find(d, LIT("k"));
+    entry_set_access(e, 65530u << 8 | 40);
+    /* 65535 - 65530 + 5 = 10 minutes across the wrap: 5 periods of 2. */
+    server.lfu_minutes = 5;
+    assert_int_equal(db_lfu_freq(e), 35);
+    /* A decay time of 0 never decays; more periods than the counter floor at 0. */
+    server.cfg.lfu_decay_time = 0;
+    assert_int_equal(db_lfu_freq(e), 40);
+    server.cfg.lfu_decay_time = 1;
+    server.lfu_minutes = 1000;
+    assert_int_equal(db_lfu_freq(e), 0);
+}
+
+static void lfu_overwrite_keeps_the_counter_and_copy_starts_fresh(void **state)
+{
+    (void)state;
+    db *d = &server.dbs[0];
+    server.cfg.maxmemory_policy = POLICY_ALLKEYS_LFU;
+    server.cfg.lfu_log_factor = 0;
+    server.cfg.lfu_decay_time = 1;
+    server.lfu_minutes = 100;
+    put(d, LIT("k"), &fake_type, LIT("v"), 0);
+    entry *e = db_find(d, LIT("k"));
+    db_touch(e);
+    db_touch(e);
+    assert_int_equal(db_lfu_freq(e), 7);
+    /* The overwrite counts as one more access (Redis's SET looks the key up). */
+    put(d, LIT("k"), &plain_type, LIT("w"), 0);
+    assert_int_equal(db_lfu_freq(db_find(d, LIT("k"))), 8);
+    assert_int_equal(db_copy(d, LIT("k"), d, LIT("c")), 0);
+    assert_int_equal(db_lfu_freq(db_find(d, LIT("c"))), LFU_INIT_VAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(set_then_find_and_lookup_return_the_entry_for_binary_keys),
         T(empty_key_and_empty_value_are_stored),
-        T(entry_layout_is_type_flags_varints_key_expire_value),
+        T(entry_layout_is_type_flags_access_varints_key_expire_value),
+        T(lru_clock_is_set_on_create_and_touch_and_kept_by_moves),
+        T(idle_time_counts_across_the_24_bit_clock_wrap),
+        T(lfu_counter_starts_at_5_and_first_touch_always_counts),
+        T(lfu_counter_decays_one_per_decay_period_and_wraps_minutes),
+        T(lfu_overwrite_keeps_the_counter_and_copy_starts_fresh),
         T(key_expiring_at_t_is_alive_at_t_and_gone_at_t_plus_1),
         T(find_ignores_expiry_and_keeps_the_key),
         T(set_with_keepttl_keeps_the_ttl_and_without_drops_it),
