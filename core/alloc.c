@@ -57,6 +57,15 @@ void *zcalloc(size_t size)
     return p;
 }
 
+void *zaligned_alloc(size_t align, size_t size)
+{
+    void *p = NULL;
+    if (posix_memalign(&p, align, size) != 0 || !p)
+        oom(size);
+    COUNT_ADD(p);
+    return p;
+}
+
 void *zrealloc(void *ptr, size_t size)
 {
     if (!ptr)

@@ -9,6 +9,8 @@ void *zmalloc(size_t size);
 void *zcalloc(size_t size);
 void *zrealloc(void *ptr, size_t size);
 void zfree(void *ptr);
+/* align is a power of two; size a multiple of it. Freed with zfree. */
+void *zaligned_alloc(size_t align, size_t size);
 char *zstrdup(const char *s);
 char *zstrndup(const char *s, size_t len);
 /* Bytes actually reserved for ptr (>= the size asked for). */

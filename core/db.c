@@ -4,6 +4,7 @@
 #include "alloc.h"
 #include "block.h"
 #include "multi.h"
+#include "slab.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,22 @@ const char *entry_key(const void *ev, size_t *len)
     return (const char *)p;
 }
 
+/* The allocation size of an entry, as entry_build computed it. */
+static size_t entry_total(const entry *e)
+{
+    size_t klen, size;
+    const unsigned char *p = e + ENTRY_HDR;
+    p += varint_get(p, &klen);
+    p += varint_get(p, &size);
+    return (size_t)(p - e) + klen + (size_t)ttl_bytes(e[1]) + size;
+}
+
+/* Frees the allocation only (not what the value refers to). */
+static void entry_release(entry *e)
+{
+    slab_free(e, entry_total(e));
+}
+
 long long entry_expire(const entry *e)
 {
     if (!(e[1] & F_TTL))
@@ -106,7 +123,7 @@ static entry *entry_build(uint8_t type, const char *key, size_t klen, long long 
                                                                               : F_TTL;
     size_t tb = (size_t)ttl_bytes(flags);
     size_t total = ENTRY_HDR + varint_len(klen) + varint_len(size) + klen + tb + size;
-    entry *e = zmalloc(total);
+    entry *e = slab_alloc(total);
     e[0] = type;
     e[1] = (unsigned char)flags;
     entry_set_access(e, access);
@@ -191,7 +208,7 @@ void db_free_entry(void *ev, void *priv)
             t->m.free(v.area, v.size);
         }
     }
-    zfree(e);
+    entry_release(e);
 }
 
 void db_init_all(int n)
@@ -300,7 +317,7 @@ unsigned char *db_resize(db *d, const char *key, size_t len, size_t size)
     entry *e = entry_build(old[0], key, len, v.expire, size, entry_access(old), &area);
     memcpy(area, v.area, v.size < size ? v.size : size);
     *slot = e;
-    zfree(old); /* the area moved: no type free */
+    entry_release(old); /* the area moved: no type free */
     return area;
 }
 
@@ -334,7 +351,7 @@ int db_set_expire(db *d, const char *key, size_t len, long long when)
     if (when != MODIS_NO_EXPIRE)
         d->expires++;
     *slot = e;
-    zfree(old);
+    entry_release(old);
     multi_touch_key(d, key, len);
     return 0;
 }
@@ -362,7 +379,7 @@ int db_rename(db *d, const char *src, size_t slen, db *dd, const char *dst, size
     entry *e = entry_build(old[0], dst, dlen, v.expire, v.size, entry_access(old), &area);
     memcpy(area, v.area, v.size);
     unlink_entry(d, h, old);
-    zfree(old); /* the value moved to e */
+    entry_release(old); /* the value moved to e */
     multi_touch_key(d, src, slen);
     db_delete(dd, dst, dlen);
     htab_insert(&dd->keys, htab_hash(dst, dlen), e);
