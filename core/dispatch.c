@@ -472,10 +472,25 @@ void dispatch_reset_stats(void)
     dispatch_foreach(reset_visit, NULL);
 }
 
+/* True when the n bytes at s equal lower (a lowercase name) ignoring ASCII
+ * case. Inline instead of strncasecmp: no locale, no call, and the names
+ * are a handful of bytes. */
+static inline int eq_lower(const char *lower, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 'A' && ch <= 'Z')
+            ch = (unsigned char)(ch + 32);
+        if (ch != (unsigned char)lower[i])
+            return 0;
+    }
+    return 1;
+}
+
 static command *find_sub(command *c, const char *name, size_t len)
 {
     for (int i = 0; i < c->nsubs; i++)
-        if (strlen(c->subs[i]->name) == len && strncasecmp(c->subs[i]->name, name, len) == 0)
+        if (strlen(c->subs[i]->name) == len && eq_lower(c->subs[i]->name, name, len))
             return c->subs[i];
     return NULL;
 }
@@ -579,7 +594,7 @@ int dispatch_process(client *c, const modis_str *argv, int argc)
     command *cmd = c->lastcmd;
     /* Pipelines repeat commands: try the previous one before hashing. */
     if (!cmd || cmd->parent || cmd->namelen != argv[0].len ||
-        strncasecmp(cmd->name, argv[0].ptr, argv[0].len) != 0)
+        !eq_lower(cmd->name, argv[0].ptr, argv[0].len))
         cmd = dispatch_lookup(argv[0].ptr, argv[0].len);
     if (!cmd) {
         char prev[512];
