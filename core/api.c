@@ -943,6 +943,7 @@ static const modis_api api_table = {
     .key_idle_ms = api_key_idle_ms,
     .key_freq = api_key_freq,
     .key_refcount = api_key_refcount,
+    .config_watch = module_api_config_watch,
 };
 
 const modis_api *module_api(void)

@@ -603,6 +603,57 @@ void config_get_matching(const char *pattern, void (*fn)(void *priv, const char 
     }
 }
 
+typedef struct watch {
+    const param *p;
+    void (*fn)(void *priv, const char *value);
+    void *priv;
+    const void *owner;
+    struct watch *next;
+} watch;
+
+static watch *watches;
+
+static void watch_notify(const param *p, watch *only)
+{
+    char val[4096];
+    for (watch *w = only ? only : watches; w; w = only ? NULL : w->next) {
+        if (w->p != p)
+            continue;
+        param_get_text((param *)p, val, sizeof val);
+        w->fn(w->priv, val);
+    }
+}
+
+int config_watch(const char *name, void (*fn)(void *priv, const char *value), void *priv,
+                 const void *owner)
+{
+    param *p = find_param(name);
+    if (!p || !fn)
+        return -1;
+    watch *w = zcalloc(sizeof *w);
+    w->p = p;
+    w->fn = fn;
+    w->priv = priv;
+    w->owner = owner;
+    w->next = watches;
+    watches = w;
+    watch_notify(p, w);
+    return 0;
+}
+
+void config_unwatch_owner(const void *owner)
+{
+    for (watch **pp = &watches; *pp;) {
+        watch *w = *pp;
+        if (w->owner == owner) {
+            *pp = w->next;
+            zfree(w);
+        } else {
+            pp = &w->next;
+        }
+    }
+}
+
 int config_set_param(const char *name, const char *value, size_t len, char *err, size_t errlen)
 {
     param *p = find_param(name);
@@ -624,6 +675,7 @@ int config_set_param(const char *name, const char *value, size_t len, char *err,
         log_set_level(server.cfg.loglevel);
     if (p->ptr == &server.cfg.slowlog_max_len)
         slowlog_trim();
+    watch_notify(p, NULL);
     return 0;
 }
 

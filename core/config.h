@@ -24,6 +24,12 @@ int config_set_param(const char *name, const char *value, size_t len, char *err,
 int config_rewrite(char *err, size_t errlen);
 /* Frees the loaded document. */
 void config_free(void);
+/* Calls fn(priv, value) with the parameter's current text now and after each
+ * successful CONFIG SET of it, until config_unwatch_owner(owner). Returns -1
+ * when name is not a parameter. */
+int config_watch(const char *name, void (*fn)(void *priv, const char *value), void *priv,
+                 const void *owner);
+void config_unwatch_owner(const void *owner);
 /* The name of the maxmemory-policy in effect (INFO). */
 const char *config_policy_name(void);
 /* Redis glob match (for CONFIG GET patterns). */

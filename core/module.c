@@ -2,6 +2,7 @@
 #include "module.h"
 
 #include "alloc.h"
+#include "config.h"
 #include "dispatch.h"
 #include "log.h"
 
@@ -136,6 +137,14 @@ static json_t *config_member(modis_module_ctx *mc, const char *name)
     return json_object_get((json_t *)mc->mod->config, name);
 }
 
+int module_api_config_watch(modis_module_ctx *mc, const char *name,
+                            void (*fn)(void *priv, const char *value), void *priv)
+{
+    if (!mc || !mc->mod)
+        return MODIS_ERR;
+    return config_watch(name, fn, priv, mc->mod) == 0 ? MODIS_OK : MODIS_ERR;
+}
+
 int module_api_config_int(modis_module_ctx *mc, const char *name, long long *out)
 {
     json_t *v = config_member(mc, name);
@@ -198,6 +207,7 @@ static void drop_types(module *m)
 
 static void module_free(module *m)
 {
+    config_unwatch_owner(m);
     zfree(m->name);
     zfree(m->path);
     zfree(m->version);

@@ -26,7 +26,7 @@
  *        in modis_api is 1.0; later additions bump MINOR.
  *   1.1  per-key access tracking as Redis's LRU/LFU field: MODIS_LOOKUP_TOUCH,
  *        key_idle_ms, key_freq, key_refcount in modis_api, and the refcount
- *        method at the end of modis_type_methods.
+ *        method at the end of modis_type_methods; config_watch.
  *
  * Ownership, everywhere below unless a function says otherwise: pointers
  * passed to the server are borrowed for the duration of the call (the server
@@ -652,6 +652,16 @@ struct modis_api {
     long long (*key_idle_ms)(modis_ctx *ctx, modis_db *db, const modis_str *key);
     long long (*key_freq)(modis_ctx *ctx, modis_db *db, const modis_str *key);
     long long (*key_refcount)(modis_ctx *ctx, modis_db *db, const modis_str *key);
+
+    /* -- Server parameters (1.1) -----------------------------------------------------
+     * config_watch: from on_load only. Calls fn(priv, value) with the server
+     *   parameter's current value (as CONFIG GET shows it) before returning,
+     *   then again after every successful CONFIG SET of it, until the module
+     *   is unloaded. MODIS_ERR when name is not a server parameter. Lets a
+     *   module follow a setting such as list-max-listpack-size without
+     *   reading it on every command. */
+    int (*config_watch)(modis_module_ctx *m, const char *name,
+                        void (*fn)(void *priv, const char *value), void *priv);
 };
 
 /* True when the server's API table has the member `fn`. */

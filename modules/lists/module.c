@@ -1,6 +1,7 @@
 /* module.c: the lists module's entry point, its value type, and helpers shared by its commands. */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lists.h"
@@ -212,6 +213,13 @@ void propagate_pop(modis_ctx *ctx, int where, const modis_str *key, long count)
  * Entry point
  * ------------------------------------------------------------------------- */
 
+/* The server's list-max-listpack-size, at load and after each CONFIG SET. */
+static void fill_changed(void *priv, const char *value)
+{
+    (void)priv;
+    ql_set_fill(atoi(value));
+}
+
 static int lists_on_load(const modis_api *api, modis_module_ctx *m)
 {
     ql_allocator a = {api->alloc, api->realloc, api->free, api->usable_size};
@@ -219,14 +227,19 @@ static int lists_on_load(const modis_api *api, modis_module_ctx *m)
 
     M = api;
     ql_set_allocator(&a);
+    ql_set_fill(-2);
+    if (api->config_watch(m, "list-max-listpack-size", fill_changed, NULL) != MODIS_OK) {
+        api->load_error(m, "the server has no list-max-listpack-size parameter");
+        return MODIS_ERR;
+    }
+    /* The module's own config may still set the size at load (overriding the
+     * server parameter until its next CONFIG SET). */
     if (api->config_int(m, "list-max-listpack-size", &fill) == MODIS_OK) {
         if (fill < INT_MIN || fill > INT_MAX) {
             api->load_error(m, "list-max-listpack-size %lld is out of range", fill);
             return MODIS_ERR;
         }
         ql_set_fill((int)fill);
-    } else {
-        ql_set_fill(-2);
     }
     list_type = api->register_type(m, &list_methods);
     if (!list_type) {

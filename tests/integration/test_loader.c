@@ -611,7 +611,7 @@ static void check_config_lists_modules_versions_and_commands(void **state)
     assert_non_null(a);
     assert_non_null(g);
     assert_true(a < g);
-    snprintf(line, sizeof line, "module goodmod 1.2.3 (%s): 4 commands", tmod("goodmod"));
+    snprintf(line, sizeof line, "module goodmod 1.2.3 (%s): 5 commands", tmod("goodmod"));
     if (!has_line(out, line))
         fail_msg("no line '%s' in:\n%s", line, out);
     assert_true(has_line(out, "  goodmod.set          arity=3   module=goodmod"));

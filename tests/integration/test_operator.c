@@ -333,6 +333,34 @@ static void module_load_and_unload_round_trip(void **state)
     stop(&v);
 }
 
+/* config_watch: a module hears the parameter's value at load and after each
+ * CONFIG SET; after MODULE UNLOAD the server no longer calls into it. */
+static void config_watch_follows_config_set_until_unload(void **state)
+{
+    (void)state;
+    srv v;
+    start_with_module_command(&v);
+    redisContext *c = v.c;
+    expect_str(c, "OK", "CONFIG SET slowlog-max-len 77");
+    expect_str(c, "OK", "MODULE LOAD %s", tmod("goodmod"));
+    expect_str(c, "77", "GOODMOD.WATCHED");
+    expect_str(c, "OK", "CONFIG SET slowlog-max-len 5");
+    expect_str(c, "5", "GOODMOD.WATCHED");
+    /* A refused value changes nothing. */
+    redisReply *r = redisCommand(c, "CONFIG SET slowlog-max-len -1");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_ERROR);
+    freeReplyObject(r);
+    expect_str(c, "5", "GOODMOD.WATCHED");
+    expect_str(c, "OK", "MODULE UNLOAD goodmod");
+    expect_str(c, "OK", "CONFIG SET slowlog-max-len 9");
+    expect_str(c, "OK", "MODULE LOAD %s", tmod("goodmod"));
+    expect_str(c, "9", "GOODMOD.WATCHED");
+    expect_str(c, "OK", "MODULE UNLOAD goodmod");
+    expect_str(c, "OK", "CONFIG SET slowlog-max-len 128");
+    stop(&v);
+}
+
 static void module_unload_refusals(void **state)
 {
     (void)state;
@@ -535,6 +563,7 @@ int main(void)
         cmocka_unit_test(a_segfault_in_a_module_writes_a_crash_report_naming_it),
         cmocka_unit_test(sigbus_sigfpe_and_abort_in_a_module_write_a_crash_report),
         cmocka_unit_test(module_load_and_unload_round_trip),
+        cmocka_unit_test(config_watch_follows_config_set_until_unload),
         cmocka_unit_test(module_unload_refusals),
         cmocka_unit_test(module_load_refusals_leave_nothing_behind),
         cmocka_unit_test(module_load_is_refused_unless_enabled),

@@ -1,5 +1,6 @@
 /* goodmod.c: a well-formed test module (a value type, commands, a blocking one, config, on_unload)
  * for load/unload round trips. */
+#include <stdio.h>
 #include <string.h>
 
 #include <modis/module.h>
@@ -70,6 +71,21 @@ static void cmd_good_get(modis_ctx *ctx, const modis_str *argv, int argc)
 }
 
 static const char *conf_greeting; /* the config's "greeting", borrowed for the module's life */
+static char watched[64];           /* slowlog-max-len as config_watch last reported it */
+
+static void watch_slowlog_len(void *priv, const char *value)
+{
+    (void)priv;
+    snprintf(watched, sizeof watched, "%s", value);
+}
+
+/* <prefix>.WATCHED: the server's slowlog-max-len as the module was told it. */
+static void cmd_good_watched(modis_ctx *ctx, const modis_str *argv, int argc)
+{
+    (void)argv;
+    (void)argc;
+    M->reply_cstr(ctx, watched);
+}
 
 /* <prefix>.CONF: the greeting from the module's config, or null. */
 static void cmd_good_conf(modis_ctx *ctx, const modis_str *argv, int argc)
@@ -168,6 +184,14 @@ static const modis_command good_commands[] = {
      .group = "module",
      .complexity = "O(1)",
      .args = wait_args},
+    {.name = GOODMOD_NAME ".watched",
+     .handler = cmd_good_watched,
+     .arity = 1,
+     .flags = "fast",
+     .summary = "Returns slowlog-max-len as the module last saw it.",
+     .since = "1.2.3",
+     .group = "module",
+     .complexity = "O(1)"},
     {.name = GOODMOD_NAME ".conf",
      .handler = cmd_good_conf,
      .arity = 1,
@@ -183,6 +207,12 @@ static int good_on_load(const modis_api *api, modis_module_ctx *m)
     M = api;
     conf_greeting = NULL;
     api->config_string(m, "greeting", &conf_greeting);
+    watched[0] = '\0';
+    if (MODIS_API_HAS(api, config_watch)) {
+        if (api->config_watch(m, "no-such-parameter", watch_slowlog_len, NULL) != MODIS_ERR ||
+            api->config_watch(m, "slowlog-max-len", watch_slowlog_len, NULL) != MODIS_OK)
+            return MODIS_ERR;
+    }
     good_type = api->register_type(m, &good_methods);
     if (!good_type)
         return MODIS_ERR;
