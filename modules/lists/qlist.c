@@ -6,15 +6,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A node is one allocation: this header, then data[cap] holding the packed
+ * entries at data[start .. start + bytes). The room before them (the head
+ * room) lets a push at the head write in place and a pop at the head just
+ * advance start, where keeping the entries at offset 0 would memmove the whole
+ * node (a few KB) on every LPUSH and LPOP. Only nodes that see work at their
+ * head get head room (see node_room); the others keep start 0 and grow at the
+ * tail as they always did. Entry offsets used below (iterators included) are
+ * relative to start, so moving the entries inside a node changes none. */
 struct ql_node {
     ql_node *prev;
     ql_node *next;
-    uint32_t bytes; /* bytes of entries in data[] */
+    uint32_t start; /* offset of the first entry in data[]: the head room */
+    uint32_t bytes; /* bytes of entries, from data[start] on */
     uint32_t cap;   /* bytes available in data[] */
     uint32_t count; /* entries in data[] */
     unsigned char data[];
 };
 
+/* The entries of n: offsets below are relative to this. */
+#define ENTS(n) ((n)->data + (n)->start)
 #define NODE_HDR offsetof(ql_node, data)
 #define SAFETY_LIMIT 8192u
 #define FILL_MAX (1 << 15)
@@ -286,7 +297,7 @@ int ql_elem_eq(const ql_elem *e, const void *p, size_t len)
 /* Offset of the entry before the one at off (off > 0). */
 static uint32_t prev_off(const ql_node *n, uint32_t off)
 {
-    uint32_t bl, l = backlen_read(n->data + off, &bl);
+    uint32_t bl, l = backlen_read(ENTS(n) + off, &bl);
     return off - bl - l;
 }
 
@@ -303,7 +314,7 @@ static uint32_t node_offset_of(const ql_node *n, uint32_t i)
     if (i <= n->count / 2) {
         off = 0;
         while (i--)
-            off += entry_size(n->data + off);
+            off += entry_size(ENTS(n) + off);
     } else {
         off = n->bytes;
         for (uint32_t k = n->count - i; k; k--)
@@ -312,18 +323,22 @@ static uint32_t node_offset_of(const ql_node *n, uint32_t i)
     return off;
 }
 
+/* The most bytes of entries (and so of data[]) a node of several entries may
+ * hold under the fill: the node size limit less the header. */
+static size_t node_budget(void)
+{
+    return (g_fill < 0 ? level_bytes[-g_fill - 1] : SAFETY_LIMIT) - NODE_HDR;
+}
+
 /* Whether a node holding `bytes` bytes of entries in `count` entries
  * respects the fill. A node with a single entry always does. */
 static int node_fits(size_t bytes, size_t count)
 {
-    size_t sz = NODE_HDR + bytes;
     if (count <= 1)
         return 1;
-    if (g_fill < 0)
-        return sz <= level_bytes[-g_fill - 1];
-    if (sz > SAFETY_LIMIT)
+    if (bytes > node_budget())
         return 0;
-    return count <= (size_t)g_fill;
+    return g_fill < 0 || count <= (size_t)g_fill;
 }
 
 static uint32_t cap_of(void *p, size_t asked)
@@ -338,7 +353,7 @@ static ql_node *node_new(size_t cap)
 {
     ql_node *n = A.alloc(NODE_HDR + cap);
     n->prev = n->next = NULL;
-    n->bytes = n->count = 0;
+    n->start = n->bytes = n->count = 0;
     n->cap = cap_of(n, NODE_HDR + cap);
     return n;
 }
@@ -356,29 +371,143 @@ static void relink(qlist *ql, ql_node *n)
         ql->tail = n;
 }
 
+/* Reallocates n to cap bytes of data[], its entries staying at start. */
 static ql_node *node_resize(qlist *ql, ql_node *n, size_t cap)
 {
+    QL_ASSERT(cap <= UINT32_MAX && (size_t)n->start + n->bytes <= cap);
     n = A.realloc(n, NODE_HDR + cap);
     n->cap = cap_of(n, NODE_HDR + cap);
     relink(ql, n);
     return n;
 }
 
-/* Makes room for `extra` more bytes in n; returns n (maybe moved). */
-static ql_node *node_reserve(qlist *ql, ql_node *n, size_t extra)
+/* Gives n cap bytes of data[] with its entries at offset start. When both
+ * change, a fresh allocation and one copy beat realloc's copy followed by a
+ * memmove. With to_head, room that the allocator adds beyond cap goes to the
+ * head room (up to the budget) rather than the tail. */
+static ql_node *node_relayout(qlist *ql, ql_node *n, size_t cap, size_t start, int to_head)
 {
-    if ((size_t)n->bytes + extra <= n->cap)
-        return n;
-    QL_ASSERT((size_t)n->bytes + extra <= UINT32_MAX);
-    return node_resize(ql, n, (size_t)n->bytes + extra);
+    ql_node *m;
+
+    QL_ASSERT(cap <= UINT32_MAX && start + n->bytes <= cap);
+    if (start == n->start && !to_head)
+        return node_resize(ql, n, cap);
+    m = A.alloc(NODE_HDR + cap);
+    m->prev = n->prev;
+    m->next = n->next;
+    m->bytes = n->bytes;
+    m->count = n->count;
+    m->cap = cap_of(m, NODE_HDR + cap);
+    if (to_head && m->cap > cap) {
+        size_t budget = node_budget(), extra = m->cap - cap;
+        if (start + n->bytes + extra > budget)
+            extra = start + n->bytes < budget ? budget - start - n->bytes : 0;
+        start += extra;
+    }
+    m->start = (uint32_t)start;
+    memcpy(m->data + start, ENTS(n), n->bytes);
+    A.free(n);
+    relink(ql, m);
+    return m;
 }
 
-/* Gives back most of the unused room of n. */
+/* Moves the entries of n, inside its allocation, to offset start. */
+static void node_move(ql_node *n, size_t start)
+{
+    QL_ASSERT(start + n->bytes <= n->cap);
+    memmove(n->data + start, ENTS(n), n->bytes);
+    n->start = (uint32_t)start;
+}
+
+#define ROOM_MIN 16u /* the least room a growing node is given: small nodes stay small */
+
+/* How much room to add at one end of n, which needs `need` bytes there and
+ * keeps `other` bytes of room at its other end: an eighth of its size, so
+ * that growth is geometric and its copies amortised O(1) (as the allocator's
+ * size classes, which step by an eighth to a quarter, make tail growth),
+ * while a node that got a single head push holds at most an eighth more; and
+ * never past the node budget, so a node filled by head pushes ends the size a
+ * node filled by tail pushes does. 0 when n cannot grow. */
+static size_t room_want(const ql_node *n, size_t need, size_t other)
+{
+    size_t budget = node_budget(), base = (size_t)n->bytes + other;
+    size_t want = n->bytes / 8 > ROOM_MIN ? n->bytes / 8 : ROOM_MIN;
+
+    if (g_fill >= 0) {
+        /* Count-limited nodes: room for the entries it can still take, sized
+         * by the average entry. */
+        size_t left = (size_t)g_fill > n->count ? (size_t)g_fill - n->count : 0;
+        size_t est = left * (((size_t)n->bytes + need) / ((size_t)n->count + 1) + 1);
+        if (want > est)
+            want = est;
+    }
+    if (want < need)
+        want = need;
+    if (base + want > budget)
+        want = base + need <= budget ? budget - base : 0;
+    return want;
+}
+
+/* Makes room for `need` more bytes at the head (QL_HEAD: before the first
+ * entry) or the tail of n; returns n (maybe moved). For a push (push != 0)
+ * it may return NULL instead: n is then nearly full and the room could only
+ * be had by moving all of it for a few bytes, so the caller should start a
+ * new node. */
+static ql_node *node_room(qlist *ql, ql_node *n, int where, size_t need, int push)
+{
+    size_t head = n->start, free = (size_t)n->cap - n->bytes, tail = free - head;
+    size_t want, rest;
+
+    if ((where == QL_HEAD ? head : tail) >= need)
+        return n;
+    /* A node that never had head room grows at its tail as before: realloc
+     * to the exact size, the allocator's size classes amortising it, and not
+     * a byte more than a tail-filled node used to take. */
+    if (where == QL_TAIL && head == 0)
+        return node_resize(ql, n, (size_t)n->bytes + need);
+    /* Enough room at the other end: re-centre, splitting what is left over
+     * between both ends (alternating pushes use both). It moves the entries
+     * once, and only when what is left over is at least an eighth of their
+     * size, so that the pushes filling that room pay for the move. */
+    rest = free >= need ? free - need : 0;
+    if (free >= need && rest >= n->bytes / 8) {
+        size_t start = where == QL_HEAD ? need + rest / 2 : rest / 2;
+        size_t hmax = node_budget() > n->bytes ? node_budget() - n->bytes : 0;
+        /* No more head room than the budget leaves (an allocation larger
+         * than that was left by a big element replaced by a small one). */
+        if (start > hmax)
+            start = where == QL_HEAD && hmax < need ? need : hmax;
+        node_move(n, start);
+        return n;
+    }
+    want = room_want(n, need, where == QL_HEAD ? tail : head);
+    if (want == 0) {
+        if (push)
+            return NULL;
+        /* An insert: it costs a move of the node as it always did. */
+        if (free >= need) {
+            node_move(n, where == QL_HEAD ? need + rest : 0);
+            return n;
+        }
+        return node_relayout(ql, n, (size_t)n->bytes + need, where == QL_HEAD ? need : 0, 0);
+    }
+    if (where == QL_HEAD)
+        return node_relayout(ql, n, want + n->bytes + tail, want, 1);
+    return node_resize(ql, n, head + n->bytes + want);
+}
+
+/* Gives back most of the unused room of n. A node with head room keeps some
+ * (a quarter of its size) so that pops and pushes at its head around a
+ * shrink threshold do not copy it back and forth. */
 static ql_node *node_shrink(qlist *ql, ql_node *n)
 {
-    if (n->cap > n->bytes + n->bytes / 2 + 64)
+    size_t keep;
+    if (n->cap <= n->bytes + n->bytes / 2 + 64)
+        return n;
+    if (n->start == 0)
         return node_resize(ql, n, n->bytes);
-    return n;
+    keep = n->start < n->bytes / 4 ? n->start : n->bytes / 4;
+    return node_relayout(ql, n, keep + n->bytes, keep, 0);
 }
 
 static void link_after(qlist *ql, ql_node *at, ql_node *n)
@@ -424,25 +553,62 @@ static void unlink_free(qlist *ql, ql_node *n)
     A.free(n);
 }
 
-/* Writes e at off in n, which has room for it. */
-static void node_write_at(ql_node *n, uint32_t off, const enc *e)
+/* Opens a gap of size bytes at offset off (an entry boundary) of n, moving
+ * the shorter side of off when there is room on that side: nothing moves at
+ * all for a push at either end with room there. Returns n (maybe moved). */
+static ql_node *node_open(qlist *ql, ql_node *n, uint32_t off, uint32_t size)
 {
-    unsigned char *p = n->data + off;
-    memmove(p + e->total, p, n->bytes - off);
+    int front = (size_t)off * 2 < n->bytes; /* fewer bytes before off than after */
+
+    /* Out of room: a node without head room grows at its tail as before,
+     * unless the insert is at its head. */
+    if (n->start < size && (size_t)n->cap - n->start - n->bytes < size)
+        n = node_room(ql, n, off == 0 || (front && n->start > 0) ? QL_HEAD : QL_TAIL, size, 0);
+    if (n->start >= size && (front || (size_t)n->cap - n->start - n->bytes < size)) {
+        memmove(ENTS(n) - size, ENTS(n), off);
+        n->start -= size;
+    } else {
+        memmove(ENTS(n) + off + size, ENTS(n) + off, n->bytes - off);
+    }
+    n->bytes += size;
+    return n;
+}
+
+/* Closes the size bytes at offset off of n, moving the shorter side. */
+static void node_close(ql_node *n, uint32_t off, uint32_t size)
+{
+    uint32_t after = n->bytes - off - size;
+    if (off < after) {
+        memmove(ENTS(n) + size, ENTS(n), off);
+        n->start += size;
+    } else {
+        memmove(ENTS(n) + off, ENTS(n) + off + size, after);
+    }
+    n->bytes -= size;
+}
+
+static void enc_write(unsigned char *p, const enc *e)
+{
     memcpy(p, e->head, e->hlen);
     p += e->hlen;
     if (e->slen)
         memcpy(p, e->str, e->slen);
     p += e->slen;
     memcpy(p, e->back, e->blen);
-    n->bytes += e->total;
+}
+
+/* Inserts e at off in n; returns n (maybe moved). */
+static ql_node *node_insert(qlist *ql, ql_node *n, uint32_t off, const enc *e)
+{
+    n = node_open(ql, n, off, e->total);
+    enc_write(ENTS(n) + off, e);
     n->count++;
+    return n;
 }
 
 static void node_remove_at(ql_node *n, uint32_t off, uint32_t size)
 {
-    memmove(n->data + off, n->data + off + size, n->bytes - off - size);
-    n->bytes -= size;
+    node_close(n, off, size);
     n->count--;
 }
 
@@ -451,10 +617,20 @@ static void node_remove_at(ql_node *n, uint32_t off, uint32_t size)
 static int node_merge(qlist *ql, ql_node **a, ql_node *b)
 {
     ql_node *n = *a;
+    size_t total;
+
     if (!n || !b || !node_fits((size_t)n->bytes + b->bytes, (size_t)n->count + b->count))
         return 0;
-    n = node_reserve(ql, n, b->bytes);
-    memcpy(n->data + n->bytes, b->data, b->bytes);
+    total = (size_t)n->bytes + b->bytes;
+    /* The merged node takes exactly its entries, at offset 0, unless they
+     * fit where they are without passing the budget. */
+    if ((size_t)n->start + total > n->cap || (size_t)n->start + total > node_budget()) {
+        if (total <= n->cap)
+            node_move(n, 0);
+        else
+            n = node_relayout(ql, n, total, 0, 0);
+    }
+    memcpy(ENTS(n) + n->bytes, ENTS(b), b->bytes);
     n->bytes += b->bytes;
     n->count += b->count;
     unlink_free(ql, b);
@@ -469,9 +645,9 @@ static ql_node *node_split(qlist *ql, ql_node *n, uint32_t off)
     uint32_t moved = 0, size = n->bytes - off;
     ql_node *r = node_new(size);
 
-    for (uint32_t o = off; o < n->bytes; o += entry_size(n->data + o))
+    for (uint32_t o = off; o < n->bytes; o += entry_size(ENTS(n) + o))
         moved++;
-    memcpy(r->data, n->data + off, size);
+    memcpy(r->data, ENTS(n) + off, size);
     r->bytes = size;
     r->count = moved;
     n->bytes = off;
@@ -488,20 +664,17 @@ static void insert_at(qlist *ql, ql_node *n, uint32_t off, const enc *e)
 
     ql->count++;
     if (node_fits((size_t)n->bytes + e->total, (size_t)n->count + 1)) {
-        n = node_reserve(ql, n, e->total);
-        node_write_at(n, off, e);
+        node_insert(ql, n, off, e);
         return;
     }
     if (off == 0 && n->prev &&
         node_fits((size_t)n->prev->bytes + e->total, (size_t)n->prev->count + 1)) {
-        nn = node_reserve(ql, n->prev, e->total);
-        node_write_at(nn, nn->bytes, e);
+        node_insert(ql, n->prev, n->prev->bytes, e);
         return;
     }
     if (off == n->bytes && n->next &&
         node_fits((size_t)n->next->bytes + e->total, (size_t)n->next->count + 1)) {
-        nn = node_reserve(ql, n->next, e->total);
-        node_write_at(nn, 0, e);
+        node_insert(ql, n->next, 0, e);
         return;
     }
     if (off == 0 || off == n->bytes) {
@@ -510,22 +683,20 @@ static void insert_at(qlist *ql, ql_node *n, uint32_t off, const enc *e)
             link_before(ql, n, nn);
         else
             link_after(ql, n, nn);
-        node_write_at(nn, 0, e);
+        node_insert(ql, nn, 0, e);
         return;
     }
     /* In the middle of a full node: split it, then put e at the end of the
      * left half, the start of the right half, or in a node between them. */
     nn = node_split(ql, n, off);
     if (node_fits((size_t)n->bytes + e->total, (size_t)n->count + 1)) {
-        n = node_reserve(ql, n, e->total);
-        node_write_at(n, n->bytes, e);
+        n = node_insert(ql, n, n->bytes, e);
     } else if (node_fits((size_t)nn->bytes + e->total, (size_t)nn->count + 1)) {
-        nn = node_reserve(ql, nn, e->total);
-        node_write_at(nn, 0, e);
+        nn = node_insert(ql, nn, 0, e);
     } else {
         ql_node *mid = node_new(e->total);
         link_after(ql, n, mid);
-        node_write_at(mid, 0, e);
+        node_insert(ql, mid, 0, e);
     }
     n = node_shrink(ql, n);
     if (n->prev) {
@@ -598,7 +769,7 @@ qlist *ql_dup(const qlist *ql)
     qlist *c = ql_create();
     for (const ql_node *n = ql->head; n; n = n->next) {
         ql_node *d = node_new(n->bytes);
-        memcpy(d->data, n->data, n->bytes);
+        memcpy(d->data, ENTS(n), n->bytes);
         d->bytes = n->bytes;
         d->count = n->count;
         link_after(c, c->tail, d);
@@ -622,16 +793,33 @@ void ql_push(qlist *ql, int where, const void *p, size_t len)
 
     enc_make(&e, p, len);
     n = where == QL_HEAD ? ql->head : ql->tail;
-    if (!n || !node_fits((size_t)n->bytes + e.total, (size_t)n->count + 1)) {
+    if (!n || !node_fits((size_t)n->bytes + e.total, (size_t)n->count + 1))
+        n = NULL;
+    else if (where == QL_HEAD ? n->start < e.total : n->cap - n->start - n->bytes < e.total)
+        n = node_room(ql, n, where, e.total, 1);
+    if (!n) {
         n = node_new(e.total);
-        if (where == QL_HEAD)
+        if (where == QL_HEAD) {
+            /* Written at the end of the allocation: the allocator's rounding
+             * becomes head room for the next push. */
+            size_t budget = node_budget();
+            n->start = n->cap;
+            if (n->cap > budget && e.total <= budget)
+                n->start = (uint32_t)budget;
             link_after(ql, NULL, n);
-        else
+        } else {
             link_after(ql, ql->tail, n);
-    } else {
-        n = node_reserve(ql, n, e.total);
+        }
     }
-    node_write_at(n, where == QL_HEAD ? 0 : n->bytes, &e);
+    /* There is room at that end now: write there, nothing moves. */
+    if (where == QL_HEAD) {
+        n->start -= e.total;
+        enc_write(ENTS(n), &e);
+    } else {
+        enc_write(ENTS(n) + n->bytes, &e);
+    }
+    n->bytes += e.total;
+    n->count++;
     ql->count++;
 }
 
@@ -640,7 +828,7 @@ int ql_peek(const qlist *ql, int where, ql_elem *out)
     const ql_node *n = where == QL_HEAD ? ql->head : ql->tail;
     if (!n)
         return 0;
-    entry_decode(n->data + (where == QL_HEAD ? 0 : last_off(n)), out);
+    entry_decode(ENTS(n) + (where == QL_HEAD ? 0 : last_off(n)), out);
     return 1;
 }
 
@@ -661,8 +849,9 @@ void ql_trim(qlist *ql, int where, size_t k)
             continue;
         }
         if (where == QL_HEAD) {
+            /* The popped entries become head room: nothing moves. */
             uint32_t off = node_offset_of(n, (uint32_t)k);
-            memmove(n->data, n->data + off, n->bytes - off);
+            n->start += off;
             n->bytes -= off;
         } else {
             n->bytes = node_offset_of(n, n->count - (uint32_t)k);
@@ -680,7 +869,7 @@ int ql_index(const qlist *ql, long index, ql_elem *out)
     uint32_t off;
     if (!locate(ql, index, &n, &off))
         return 0;
-    entry_decode(n->data + off, out);
+    entry_decode(ENTS(n) + off, out);
     return 1;
 }
 
@@ -693,18 +882,15 @@ int ql_replace(qlist *ql, long index, const void *p, size_t len)
     if (!locate(ql, index, &n, &off))
         return 0;
     enc_make(&e, p, len);
-    old = entry_size(n->data + off);
+    old = entry_size(ENTS(n) + off);
     if (node_fits((size_t)n->bytes - old + e.total, n->count)) {
-        unsigned char *q;
+        /* Resize the old entry's bytes in place (moving the shorter side),
+         * then write over them. */
         if (e.total > old)
-            n = node_reserve(ql, n, e.total - old);
-        q = n->data + off;
-        memmove(q + e.total, q + old, n->bytes - off - old);
-        memcpy(q, e.head, e.hlen);
-        if (e.slen)
-            memcpy(q + e.hlen, e.str, e.slen);
-        memcpy(q + e.hlen + e.slen, e.back, e.blen);
-        n->bytes = n->bytes - old + e.total;
+            n = node_open(ql, n, off + old, e.total - old);
+        else if (e.total < old)
+            node_close(n, off + e.total, old - e.total);
+        enc_write(ENTS(n) + off, &e);
     } else {
         node_remove_at(n, off, old);
         ql->count--;
@@ -730,7 +916,7 @@ int ql_iter_next(ql_iter *it, ql_elem *out)
 
     if (!n)
         return 0;
-    l = entry_decode(n->data + off, out);
+    l = entry_decode(ENTS(n) + off, out);
     it->cur_node = n;
     it->cur_off = off;
     if (it->dir == QL_TAIL) {
@@ -756,7 +942,7 @@ void ql_iter_delete(ql_iter *it)
     uint32_t off = it->cur_off;
 
     QL_ASSERT(n != NULL);
-    node_remove_at(n, off, entry_size(n->data + off));
+    node_remove_at(n, off, entry_size(ENTS(n) + off));
     it->ql->count--;
     if (it->dir == QL_TAIL && it->node == n)
         it->off = off;
@@ -774,7 +960,7 @@ void ql_iter_insert(ql_iter *it, int where, const void *p, size_t len)
     QL_ASSERT(n != NULL);
     enc_make(&e, p, len);
     if (where == QL_TAIL)
-        off += entry_size(n->data + off);
+        off += entry_size(ENTS(n) + off);
     insert_at(it->ql, n, off, &e);
     it->node = it->cur_node = NULL;
 }
@@ -798,6 +984,11 @@ int ql_check(const qlist *ql)
 {
     size_t total = 0, nodes = 0;
     const ql_node *prev = NULL;
+    /* Head room never grows a node of several entries past its fill's size;
+     * an eighth more is the allocator's rounding (glibc adds a few bytes,
+     * jemalloc's classes at these sizes are the limits themselves). */
+    size_t limit = NODE_HDR + node_budget();
+    limit += limit / 8;
 
     for (const ql_node *n = ql->head; n; prev = n, n = n->next) {
         uint32_t off = 0, cnt = 0;
@@ -805,12 +996,12 @@ int ql_check(const qlist *ql)
             return -1;
         if (n->count == 0)
             return -2;
-        if (n->bytes > n->cap)
+        if ((size_t)n->start + n->bytes > n->cap)
             return -3;
         while (off < n->bytes) {
-            uint32_t l = entry_decode(n->data + off, NULL), bl;
+            uint32_t l = entry_decode(ENTS(n) + off, NULL), bl;
             uint32_t sz = l + backlen_size(l);
-            if (backlen_read(n->data + off + sz, &bl) != l || bl != backlen_size(l))
+            if (backlen_read(ENTS(n) + off + sz, &bl) != l || bl != backlen_size(l))
                 return -4;
             off += sz;
             cnt++;
@@ -819,6 +1010,8 @@ int ql_check(const qlist *ql)
             return -5;
         if (!node_fits(n->bytes, n->count))
             return -6;
+        if (n->count > 1 && NODE_HDR + n->cap > limit)
+            return -9;
         total += n->count;
         nodes++;
     }

@@ -15,8 +15,14 @@
  *          which makes iteration from the tail possible.
  *
  * Strings that are canonical decimal integers are stored as integers and come
- * back as the same bytes. A 12-byte string costs 14 bytes; push and pop at
- * either end are O(1) amortised (one memmove inside a node of a few KB).
+ * back as the same bytes. A 12-byte string costs 14 bytes.
+ *
+ * The entries of a node sit at an offset in its buffer: a node that takes
+ * pushes or pops at its head keeps room before its first entry (head room),
+ * so push and pop at either end write or drop one entry in place, without
+ * moving the others; growing or re-centring a node is geometric, so both ends
+ * are O(1) amortised. Head room is bounded by the node size limit below, and
+ * nodes that only see tail pushes have none.
  *
  * Node size follows Redis's list-max-listpack-size ("fill"): negative values
  * -1..-5 cap a node at 4/8/16/32/64 KB (header included), positive values cap
@@ -121,7 +127,8 @@ int ql_str_to_ll(const char *s, size_t len, long long *out);
 int ql_elem_eq(const ql_elem *e, const void *p, size_t len);
 
 /* For tests and diagnostics: checks every invariant (counts, links, entry
- * boundaries, node limits); returns 0 when consistent, else a negative code. */
+ * boundaries, entries inside their node's buffer, node limits, head room
+ * within them); returns 0 when consistent, else a negative code. */
 int ql_check(const qlist *ql);
 /* For tests: the element count of node number i (0 = head), or -1. */
 long ql_node_count(const qlist *ql, size_t i);
