@@ -73,6 +73,7 @@ static param params[] = {
     {"appendonly", P_ENUM, NULL, 0, 0, 0, "no", yesno},
     {"appendfsync", P_ENUM, NULL, 0, 0, 0, "everysec", fsync_modes},
     {"module-dir", P_STR, S(module_dir), P_IMMUTABLE, 0, 0, "", NULL},
+    {"io-uring", P_ENUM, S(io_uring), P_IMMUTABLE, 0, 0, "yes", yesno},
 };
 #undef S
 #define NPARAMS ((int)(sizeof params / sizeof params[0]))

@@ -8,6 +8,7 @@
 #include "multi.h"
 #include "net.h"
 #include "reply.h"
+#include "uring.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -20,6 +21,14 @@
 #define MAX_ACCEPTS_PER_CALL 1000
 #define QBUF_MIN_READ (16 * 1024)
 #define MAX_IOV 64
+/* io_uring batch reads: a slice of the arena per client in the common case.
+ * 16 KB takes any ordinary pipeline whole; a client with more waiting is
+ * read again on the next turn. */
+#define READ_ARENA_SLICE (16 * 1024)
+#define READ_ARENA_SLICES 64
+/* io_uring batch writes: iovecs per send; more output waits for the next
+ * round of the same pass. */
+#define WRITE_IOV_PER_OP 16
 
 static void on_readable(ev_loop *loop, int fd, void *priv, int mask);
 static void on_writable(ev_loop *loop, int fd, void *priv, int mask);
@@ -258,51 +267,196 @@ static void process_qbuf(client *c)
     }
 }
 
+/* The common case: no partial request kept and input not held back, so the
+ * next read can go to a buffer that only lives for that read. */
+static int reads_shared(const client *c)
+{
+    return c->qlen == 0 && !(c->flags & (CLIENT_BLOCKED | CLIENT_PAUSED));
+}
+
+/* Where the next read of c goes. In the common case that is `shared`, a
+ * buffer of `shared_len` bytes: the caller parses it and keeps the partial
+ * tail. Otherwise the read appends to c->qbuf, grown here to take at least
+ * the rest of the request being assembled. Sets *len and *into_qbuf. */
+static char *read_target(client *c, char *shared, size_t shared_len, size_t *len, int *into_qbuf)
+{
+    if (reads_shared(c)) {
+        *into_qbuf = 0;
+        *len = shared_len;
+        return shared;
+    }
+    size_t want = c->qneed > c->qlen ? c->qneed - c->qlen : 0;
+    if (want < QBUF_MIN_READ)
+        want = QBUF_MIN_READ;
+    if (c->qcap - c->qlen < want) {
+        c->qcap = c->qlen + want;
+        c->qbuf = zrealloc(c->qbuf, c->qcap);
+    }
+    *into_qbuf = 1;
+    *len = c->qcap - c->qlen;
+    return c->qbuf + c->qlen;
+}
+
+/* Applies the result of one read into the buffer read_target gave: n bytes
+ * read, 0 at end of file, or -1 with err the errno. Runs the complete
+ * requests, keeps a partial one, closes the client at EOF or on an error. */
+static void read_done(client *c, const char *buf, ssize_t n, int err, int into_qbuf)
+{
+    if (n > 0) {
+        server.stat_net_input_bytes += n;
+        if (!into_qbuf) {
+            size_t used = process_buffer(c, buf, (size_t)n);
+            if (!(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY)))
+                keep_leftover(c, buf + used, (size_t)n - used);
+            return;
+        }
+        c->qlen += (size_t)n;
+        c->last_interaction_ms = ev_mstime();
+        if ((long long)c->qlen > server.cfg.client_query_buffer_limit) {
+            log_msg(LOG_WARNING, "Closing client that reached max query buffer length: id=%lld addr=%s",
+                    c->id, c->addr);
+            conn_close_asap(c);
+            return;
+        }
+        if (!(c->flags & (CLIENT_BLOCKED | CLIENT_PAUSED)) && (!c->qneed || c->qlen >= c->qneed))
+            process_qbuf(c);
+        return;
+    }
+    if (n == 0 || (err != EAGAIN && err != EWOULDBLOCK && err != EINTR)) {
+        log_msg(LOG_VERBOSE, "Client closed connection id=%lld addr=%s", c->id, c->addr);
+        conn_close_asap(c);
+    }
+}
+
 static void on_readable(ev_loop *loop, int fd, void *priv, int mask)
 {
     (void)loop;
     (void)mask;
     client *c = priv;
-    if (c->flags & CLIENT_CLOSE_ASAP)
+    if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_READ_QUEUED))
         return;
-    ssize_t n;
-    if (c->qlen == 0 && !(c->flags & (CLIENT_BLOCKED | CLIENT_PAUSED))) {
-        /* Common case: read into the shared buffer, keep only a partial tail. */
-        n = read(fd, server.readbuf, SHARED_READ_SIZE);
-        if (n > 0) {
-            server.stat_net_input_bytes += n;
-            size_t used = process_buffer(c, server.readbuf, (size_t)n);
-            if (!(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY)))
-                keep_leftover(c, server.readbuf + used, (size_t)n - used);
-            return;
+    if (server.read_arena) {
+        /* Read later with every other client readable in this turn, in one
+         * io_uring_enter (read_queued). */
+        if (server.nreadq == server.capreadq) {
+            server.capreadq = server.capreadq ? server.capreadq * 2 : 64;
+            server.readq = zrealloc(server.readq, sizeof(client *) * (size_t)server.capreadq);
         }
-    } else {
-        size_t want = c->qneed > c->qlen ? c->qneed - c->qlen : 0;
-        if (want < QBUF_MIN_READ)
-            want = QBUF_MIN_READ;
-        if (c->qcap - c->qlen < want) {
-            c->qcap = c->qlen + want;
-            c->qbuf = zrealloc(c->qbuf, c->qcap);
-        }
-        n = read(fd, c->qbuf + c->qlen, c->qcap - c->qlen);
-        if (n > 0) {
-            server.stat_net_input_bytes += n;
-            c->qlen += (size_t)n;
-            c->last_interaction_ms = ev_mstime();
-            if ((long long)c->qlen > server.cfg.client_query_buffer_limit) {
-                log_msg(LOG_WARNING, "Closing client that reached max query buffer length: id=%lld addr=%s",
-                        c->id, c->addr);
-                conn_close_asap(c);
-                return;
+        server.readq[server.nreadq++] = c;
+        c->flags |= CLIENT_READ_QUEUED;
+        return;
+    }
+    size_t len;
+    int into_qbuf;
+    char *buf = read_target(c, server.readbuf, SHARED_READ_SIZE, &len, &into_qbuf);
+    ssize_t n = read(fd, buf, len);
+    read_done(c, buf, n, n < 0 ? errno : 0, into_qbuf);
+}
+
+/* The event loop's after-events hook with io_uring: reads every client that
+ * on_readable queued in this turn with one io_uring_enter per round, then
+ * processes their input in event order. */
+static void read_queued(ev_loop *loop)
+{
+    (void)loop;
+    struct {
+        client *c;
+        char *buf;
+        int into_qbuf;
+    } op[URING_ENTRIES];
+    int res[URING_ENTRIES];
+    int i = 0;
+    /* In rounds of at most one arena's worth of clients. Results are applied
+     * in the order the events came, as the read() path would have. */
+    while (i < server.nreadq) {
+        unsigned nop = 0, slices = 0;
+        for (; i < server.nreadq && nop < URING_ENTRIES; i++) {
+            client *c = server.readq[i];
+            if (c->flags & CLIENT_CLOSE_ASAP) {
+                c->flags &= ~CLIENT_READ_QUEUED;
+                continue;
             }
-            if (!(c->flags & (CLIENT_BLOCKED | CLIENT_PAUSED)) && (!c->qneed || c->qlen >= c->qneed))
-                process_qbuf(c);
-            return;
+            if (slices == READ_ARENA_SLICES && reads_shared(c))
+                break; /* no slice left for a common-case read: next round */
+            c->flags &= ~CLIENT_READ_QUEUED;
+            size_t len;
+            op[nop].c = c;
+            op[nop].buf = read_target(c, server.read_arena + (size_t)slices * READ_ARENA_SLICE,
+                                      READ_ARENA_SLICE, &len, &op[nop].into_qbuf);
+            if (!op[nop].into_qbuf)
+                slices++;
+            uring_recv(c->fd, op[nop].buf, len, nop);
+            nop++;
+        }
+        uring_run(res);
+        for (unsigned k = 0; k < nop; k++) {
+            client *c = op[k].c;
+            /* A command of a client before it in this batch may have closed it. */
+            if (c->flags & CLIENT_CLOSE_ASAP)
+                continue;
+            read_done(c, op[k].buf, res[k] < 0 ? -1 : res[k], res[k] < 0 ? -res[k] : 0,
+                      op[k].into_qbuf);
         }
     }
-    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-        log_msg(LOG_VERBOSE, "Client closed connection id=%lld addr=%s", c->id, c->addr);
-        conn_close_asap(c);
+    server.nreadq = 0;
+}
+
+/* Points iov (up to max entries) at c's unsent output, oldest first: the
+ * rest of the fixed buffer, then the chunks. Returns the entry count (0 when
+ * only empty chunks are left) and their total length in *total. */
+static int fill_iov(client *c, struct iovec *iov, int max, size_t *total)
+{
+    int n = 0;
+    *total = 0;
+    if (c->bufpos > c->sentlen) {
+        iov[n].iov_base = c->buf + c->sentlen;
+        iov[n].iov_len = c->bufpos - c->sentlen;
+        *total += iov[n].iov_len;
+        n++;
+    }
+    size_t skip = c->csent;
+    for (reply_chunk *ch = c->chead; ch && n < max; ch = ch->next) {
+        if (ch->used > skip) {
+            iov[n].iov_base = ch->data + skip;
+            iov[n].iov_len = ch->used - skip;
+            *total += iov[n].iov_len;
+            n++;
+        }
+        skip = 0;
+    }
+    return n;
+}
+
+/* Drops the first w bytes of c's output, which the socket took. */
+static void consume_output(client *c, size_t w)
+{
+    server.stat_net_output_bytes += (long long)w;
+    size_t left = w;
+    if (c->bufpos > c->sentlen) {
+        size_t b = c->bufpos - c->sentlen;
+        size_t t = left < b ? left : b;
+        c->sentlen += t;
+        left -= t;
+        if (c->sentlen == c->bufpos)
+            c->sentlen = c->bufpos = 0;
+    }
+    while (left > 0 || (c->chead && c->chead->used <= c->csent && c->bufpos == 0)) {
+        reply_chunk *ch = c->chead;
+        if (!ch)
+            break;
+        size_t rem = ch->used - c->csent;
+        if (left >= rem) {
+            left -= rem;
+            c->chead = ch->next;
+            if (!c->chead)
+                c->ctail = NULL;
+            c->reply_bytes -= ch->cap;
+            zfree(ch);
+            c->csent = 0;
+        } else {
+            c->csent += left;
+            left = 0;
+        }
     }
 }
 
@@ -311,24 +465,8 @@ static int write_client(client *c)
 {
     while (reply_pending(c)) {
         struct iovec iov[MAX_IOV];
-        int n = 0;
-        size_t total = 0;
-        if (c->bufpos > c->sentlen) {
-            iov[n].iov_base = c->buf + c->sentlen;
-            iov[n].iov_len = c->bufpos - c->sentlen;
-            total += iov[n].iov_len;
-            n++;
-        }
-        size_t skip = c->csent;
-        for (reply_chunk *ch = c->chead; ch && n < MAX_IOV; ch = ch->next) {
-            if (ch->used > skip) {
-                iov[n].iov_base = ch->data + skip;
-                iov[n].iov_len = ch->used - skip;
-                total += iov[n].iov_len;
-                n++;
-            }
-            skip = 0;
-        }
+        size_t total;
+        int n = fill_iov(c, iov, MAX_IOV, &total);
         if (n == 0) {
             /* Only empty chunks: drop them. */
             reply_free_all(c);
@@ -341,34 +479,7 @@ static int write_client(client *c)
                 return 0;
             return -1;
         }
-        server.stat_net_output_bytes += w;
-        size_t left = (size_t)w;
-        if (c->bufpos > c->sentlen) {
-            size_t b = c->bufpos - c->sentlen;
-            size_t t = left < b ? left : b;
-            c->sentlen += t;
-            left -= t;
-            if (c->sentlen == c->bufpos)
-                c->sentlen = c->bufpos = 0;
-        }
-        while (left > 0 || (c->chead && c->chead->used <= c->csent && c->bufpos == 0)) {
-            reply_chunk *ch = c->chead;
-            if (!ch)
-                break;
-            size_t rem = ch->used - c->csent;
-            if (left >= rem) {
-                left -= rem;
-                c->chead = ch->next;
-                if (!c->chead)
-                    c->ctail = NULL;
-                c->reply_bytes -= ch->cap;
-                zfree(ch);
-                c->csent = 0;
-            } else {
-                c->csent += left;
-                left = 0;
-            }
-        }
+        consume_output(c, (size_t)w);
         if ((size_t)w < total)
             return 0; /* the socket is full */
     }
@@ -454,6 +565,66 @@ static void free_closing(void)
     server.nclosing = 0;
 }
 
+/* The pending-write pass through io_uring: one send (one buffer) or sendmsg
+ * (several) per client, all submitted with one io_uring_enter per round of
+ * URING_ENTRIES clients, each result applied as write_client applies a
+ * write()'s. */
+static void write_pending_batched(void)
+{
+    static struct iovec iov[URING_ENTRIES * WRITE_IOV_PER_OP];
+    static struct msghdr msg[URING_ENTRIES];
+    client *op[URING_ENTRIES];
+    size_t total[URING_ENTRIES];
+    int res[URING_ENTRIES];
+    while (server.pending_write) {
+        unsigned nop = 0;
+        while (server.pending_write && nop < URING_ENTRIES) {
+            client *c = server.pending_write;
+            server.pending_write = c->next_pending;
+            c->next_pending = NULL;
+            c->flags &= ~CLIENT_PENDING_WRITE;
+            if (c->flags & CLIENT_CLOSE_ASAP)
+                continue;
+            struct iovec *v = &iov[nop * WRITE_IOV_PER_OP];
+            int n = fill_iov(c, v, WRITE_IOV_PER_OP, &total[nop]);
+            if (n == 0) {
+                reply_free_all(c);
+                after_write(c);
+                continue;
+            }
+            if (n == 1) {
+                uring_send(c->fd, v[0].iov_base, v[0].iov_len, nop);
+            } else {
+                msg[nop] = (struct msghdr){.msg_iov = v, .msg_iovlen = (size_t)n};
+                uring_sendmsg(c->fd, &msg[nop], nop);
+            }
+            op[nop++] = c;
+        }
+        uring_run(res);
+        for (unsigned k = 0; k < nop; k++) {
+            client *c = op[k];
+            int w = res[k];
+            if (w < 0) {
+                if (w == -EAGAIN || w == -EWOULDBLOCK || w == -EINTR)
+                    after_write(c); /* the socket is full: wait until writable */
+                else
+                    conn_close_asap(c);
+                continue;
+            }
+            consume_output(c, (size_t)w);
+            if ((size_t)w == total[k] && reply_pending(c)) {
+                /* More output than the iovecs one operation carries: the
+                 * rest goes in the next round. */
+                c->flags |= CLIENT_PENDING_WRITE;
+                c->next_pending = server.pending_write;
+                server.pending_write = c;
+                continue;
+            }
+            after_write(c);
+        }
+    }
+}
+
 void conn_before_sleep(ev_loop *loop)
 {
     (void)loop;
@@ -464,22 +635,40 @@ void conn_before_sleep(ev_loop *loop)
     block_handle_ready();
     conn_resume_unblocked();
     block_handle_ready();
-    while (server.pending_write) {
-        client *c = server.pending_write;
-        server.pending_write = c->next_pending;
-        c->next_pending = NULL;
-        c->flags &= ~CLIENT_PENDING_WRITE;
-        if (c->flags & CLIENT_CLOSE_ASAP)
-            continue;
-        if (write_client(c) < 0) {
-            conn_close_asap(c);
-            continue;
+    if (uring_active()) {
+        write_pending_batched();
+    } else {
+        while (server.pending_write) {
+            client *c = server.pending_write;
+            server.pending_write = c->next_pending;
+            c->next_pending = NULL;
+            c->flags &= ~CLIENT_PENDING_WRITE;
+            if (c->flags & CLIENT_CLOSE_ASAP)
+                continue;
+            if (write_client(c) < 0) {
+                conn_close_asap(c);
+                continue;
+            }
+            after_write(c);
         }
-        after_write(c);
     }
     free_closing();
     if (server.shutdown_asap)
         ev_stop(server.loop);
+}
+
+void conn_setup_io(ev_loop *loop)
+{
+    if (!server.cfg.io_uring)
+        return;
+    char err[256];
+    if (uring_init(err, sizeof err) < 0) {
+        log_msg(LOG_WARNING, "io_uring not available (%s): socket I/O uses read()/write()", err);
+        return;
+    }
+    server.read_arena = zmalloc((size_t)READ_ARENA_SLICES * READ_ARENA_SLICE);
+    ev_set_after_events(loop, read_queued);
+    log_msg(LOG_VERBOSE, "Socket I/O batched through io_uring");
 }
 
 void conn_check_timeouts(long long now_ms)
@@ -508,6 +697,12 @@ void conn_free_all(void)
         client_free(server.clients);
     server.nclosing = 0;
     server.nunblocked = 0;
+    server.nreadq = 0;
+    zfree(server.readq);
+    server.readq = NULL;
+    zfree(server.read_arena);
+    server.read_arena = NULL;
+    uring_free();
 }
 
 client *conn_find_by_id(long long id)

@@ -13,6 +13,10 @@ void conn_close_asap(client *c);
 /* Queues an unblocked client so its buffered input is processed. */
 void conn_queue_unblocked(client *c);
 void conn_resume_unblocked(void);
+/* Sets up batched socket I/O through io_uring when the io-uring setting asks
+ * for it and the kernel allows it; otherwise logs why and leaves the plain
+ * read()/write() path on. Call once, after the event loop is created. */
+void conn_setup_io(ev_loop *loop);
 /* Run before the loop sleeps: ready keys, unblocked clients, writes, closes. */
 void conn_before_sleep(ev_loop *loop);
 /* CLIENT PAUSE: park c until the pause ends; release every parked client. */

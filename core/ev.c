@@ -37,6 +37,7 @@ struct ev_loop {
     long long *deleted; /* ids cancelled while in the heap (lazy removal) */
     int ndeleted, capdeleted;
     ev_hook_fn before_sleep;
+    ev_hook_fn after_events;
 };
 
 long long ev_ustime(void)
@@ -219,6 +220,11 @@ void ev_set_before_sleep(ev_loop *l, ev_hook_fn fn)
     l->before_sleep = fn;
 }
 
+void ev_set_after_events(ev_loop *l, ev_hook_fn fn)
+{
+    l->after_events = fn;
+}
+
 void ev_stop(ev_loop *l)
 {
     l->stop = 1;
@@ -271,6 +277,8 @@ void ev_run(ev_loop *l)
                 s->wfn(l, fd, s->wpriv, EV_WRITABLE);
             }
         }
+        if (l->after_events)
+            l->after_events(l);
         run_timers(l);
     }
 }

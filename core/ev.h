@@ -23,6 +23,9 @@ int ev_fd_mask(ev_loop *loop, int fd);
 long long ev_add_timer(ev_loop *loop, long long ms, ev_timer_fn fn, void *priv);
 void ev_del_timer(ev_loop *loop, long long id);
 void ev_set_before_sleep(ev_loop *loop, ev_hook_fn fn);
+/* Runs fn once per turn after the file events of the turn were dispatched,
+ * before the timers, so handlers can leave work to be done for all fds at once. */
+void ev_set_after_events(ev_loop *loop, ev_hook_fn fn);
 /* Runs until ev_stop. */
 void ev_run(ev_loop *loop);
 void ev_stop(ev_loop *loop);

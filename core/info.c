@@ -6,6 +6,7 @@
 #include "conn.h"
 #include "dispatch.h"
 #include "server.h"
+#include "uring.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -130,12 +131,13 @@ static void sec_server(out *o)
            "atomicvar_api:c11-builtin\r\ngcc_version:%d.%d.%d\r\nprocess_id:%d\r\n"
            "process_supervised:no\r\nrun_id:%s\r\ntcp_port:%d\r\nserver_time_usec:%lld\r\n"
            "uptime_in_seconds:%lld\r\nuptime_in_days:%lld\r\nhz:%d\r\nconfigured_hz:%d\r\n"
-           "lru_clock:%lld\r\nexecutable:%s\r\nconfig_file:%s\r\nio_threads_active:0\r\n",
+           "lru_clock:%lld\r\nexecutable:%s\r\nconfig_file:%s\r\nio_threads_active:0\r\n"
+           "io_uring:%d\r\n",
         MODIS_REDIS_VERSION, MODIS_VERSION, u.sysname, u.release, u.machine,
         (int)(sizeof(void *) * 8), __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__, (int)server.pid,
         server.run_id, server.cfg.port, ev_ustime(), up, up / 86400, server.cfg.hz, server.cfg.hz,
         (long long)server.lru_clock, "modis-server",
-        server.config_file ? server.config_file : "");
+        server.config_file ? server.config_file : "", uring_active());
 }
 
 static void sec_clients(out *o)

@@ -258,6 +258,7 @@ int main(int argc, char **argv)
         setrlimit(RLIMIT_NOFILE, &rl);
     }
     server.loop = ev_create(setsize);
+    conn_setup_io(server.loop);
     server.listen_fd = server.unix_fd = -1;
     if (server.cfg.port > 0) {
         server.listen_fd = net_listen_tcp(server.cfg.bind, server.cfg.port, server.cfg.tcp_backlog,

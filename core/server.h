@@ -102,6 +102,7 @@ enum {
     CLIENT_NO_EVICT = 1 << 12,
     CLIENT_NO_TOUCH = 1 << 13,
     CLIENT_PAUSED = 1 << 14,
+    CLIENT_READ_QUEUED = 1 << 15, /* readable, in the batch read after this turn's events */
 };
 
 typedef struct reply_chunk {
@@ -219,6 +220,7 @@ typedef struct settings {
     char *save;
     char *appendonly;
     char *module_dir;
+    int io_uring;
 } settings;
 
 /* maxmemory-policy values, in the order of config.c's names. */
@@ -265,9 +267,12 @@ typedef struct server_state {
     int nunblocked, capunblocked;
     client **closing;
     int nclosing, capclosing;
+    client **readq; /* io_uring: readable clients of this turn, read in one batch */
+    int nreadq, capreadq;
     int blocked_clients;
     /* shared buffers */
     char *readbuf;
+    char *read_arena; /* io_uring: one slice per client of a batch read */
     resp_parser parser;
     resp_parser prefetch_parser; /* looks ahead in a pipeline to prefetch keys */
     /* microsecond clock, read once per input batch and once per command end:

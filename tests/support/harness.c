@@ -192,8 +192,13 @@ int hs_start_modis(hserver *s, const char *extra_json, const char *modules_json)
         snprintf(all + n, sizeof all - n, "]");
         modules_json = all;
     }
-    fprintf(f, "{\n  \"bind\": \"127.0.0.1\",\n  \"port\": %d,\n%s%s  \"modules\": %s\n}\n", s->port,
-            extra_json ? extra_json : "", extra_json ? ",\n" : "", modules_json);
+    /* MODIS_TEST_IO_URING=no runs a test against the read()/write() path. */
+    const char *uring = getenv("MODIS_TEST_IO_URING");
+    char uring_json[64] = "";
+    if (uring && *uring)
+        snprintf(uring_json, sizeof uring_json, "  \"io-uring\": \"%s\",\n", uring);
+    fprintf(f, "{\n  \"bind\": \"127.0.0.1\",\n  \"port\": %d,\n%s%s%s  \"modules\": %s\n}\n",
+            s->port, uring_json, extra_json ? extra_json : "", extra_json ? ",\n" : "", modules_json);
     fclose(f);
     char port[16];
     snprintf(port, sizeof port, "%d", s->port);

@@ -22,7 +22,8 @@ int hs_have_redis(void);
 /* Starts modis ($MODIS_BIN) with a config holding `extra_json` (more top-level
  * members without braces, e.g. "\"requirepass\": \"pw\"", or NULL) and the
  * modules array `modules_json` (NULL: every first-party module). Waits until
- * it answers PING. Returns 0, or -1 (the log is printed). */
+ * it answers PING. Returns 0, or -1 (the log is printed). The environment
+ * variable MODIS_TEST_IO_URING, when set, becomes the io-uring setting. */
 int hs_start_modis(hserver *s, const char *extra_json, const char *modules_json);
 /* Starts modis with a config file of the caller's, plus --port; for tests of
  * startup failures: returns the exit status when the server exits within

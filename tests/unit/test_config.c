@@ -379,7 +379,7 @@ static void get_matching_globs_names_case_insensitively(void **state)
 
     memset(&g, 0, sizeof g);
     config_get_matching("*", collect, &g);
-    assert_int_equal(g.n, 30); /* every parameter in config.c's table */
+    assert_int_equal(g.n, 31); /* every parameter in config.c's table */
 }
 
 static void set_param_changes_a_mutable_parameter(void **state)
@@ -417,6 +417,22 @@ static void set_param_refuses_immutable_and_unknown_names(void **state)
     assert_string_equal(err, "unknown");
     assert_int_equal(server.cfg.port, 6379);
     assert_int_equal(server.cfg.databases, 16);
+}
+
+static void io_uring_defaults_to_yes_and_is_fixed_at_startup(void **state)
+{
+    (void)state;
+    char err[512];
+    assert_int_equal(server.cfg.io_uring, 1);
+    assert_string_equal(get1("io-uring"), "yes");
+    assert_int_equal(config_set_param("io-uring", "no", 2, err, sizeof err), -1);
+    assert_string_equal(err, "can't set immutable config");
+    assert_int_equal(config_apply_override("io-uring", "maybe", err, sizeof err), -1);
+    assert_string_equal(err, "--io-uring maybe: argument must be 'yes' or 'no'");
+    assert_int_equal(config_apply_override("io-uring", "no", err, sizeof err), 0);
+    assert_int_equal(server.cfg.io_uring, 0);
+    assert_int_equal(load("{\"io-uring\": true}", err, sizeof err), 0);
+    assert_string_equal(get1("io-uring"), "yes");
 }
 
 static void set_param_rejects_invalid_values_with_redis_wording(void **state)
@@ -562,6 +578,7 @@ int main(void)
         T(get_matching_globs_names_case_insensitively),
         T(set_param_changes_a_mutable_parameter),
         T(set_param_refuses_immutable_and_unknown_names),
+        T(io_uring_defaults_to_yes_and_is_fixed_at_startup),
         T(set_param_rejects_invalid_values_with_redis_wording),
         T(glob_match_follows_redis_stringmatch),
         T(loglevel_error_lists_only_the_accepted_levels),

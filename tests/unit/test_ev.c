@@ -1,4 +1,4 @@
-/* test_ev.c: unit tests for the event loop (core/ev.c): timers, fd readiness, stop. */
+/* test_ev.c: unit tests for the event loop (core/ev.c): timers, fd readiness, hooks, stop. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -298,6 +298,49 @@ static void before_sleep_runs_every_iteration_and_can_stop(void **state)
     assert_true(tr.repeats >= 1 && tr.repeats <= 2);
 }
 
+/* Reads the byte waiting on fd and records its tag (priv). */
+static void read_and_record(ev_loop *loop, int fd, void *priv, int mask)
+{
+    (void)loop;
+    (void)mask;
+    char c;
+    assert_int_equal(read(fd, &c, 1), 1);
+    tr.order[tr.n++] = (int)(intptr_t)priv;
+}
+
+static void record_after_events(ev_loop *loop)
+{
+    (void)loop;
+    tr.order[tr.n++] = 100;
+}
+
+static void after_events_runs_after_every_fd_handler_and_before_timers(void **state)
+{
+    ev_loop *l = *state;
+    int p1[2], p2[2];
+    assert_int_equal(pipe2(p1, O_NONBLOCK | O_CLOEXEC), 0);
+    assert_int_equal(pipe2(p2, O_NONBLOCK | O_CLOEXEC), 0);
+    assert_int_equal(write(p1[1], "a", 1), 1);
+    assert_int_equal(write(p2[1], "b", 1), 1);
+    assert_int_equal(ev_add_fd(l, p1[0], EV_READABLE, read_and_record, (void *)1), 0);
+    assert_int_equal(ev_add_fd(l, p2[0], EV_READABLE, read_and_record, (void *)2), 0);
+    ev_set_after_events(l, record_after_events);
+    /* Due at once: the first turn has both fds and this timer. */
+    ev_add_timer(l, 0, stop, (void *)200);
+    ev_add_timer(l, 5000, too_late, NULL);
+    ev_run(l);
+    assert_int_equal(tr.n, 4);
+    assert_int_equal(tr.order[0] + tr.order[1], 3); /* both fds, in either order */
+    assert_int_equal(tr.order[2], 100);
+    assert_int_equal(tr.order[3], 200);
+    ev_del_fd(l, p1[0], EV_READABLE);
+    ev_del_fd(l, p2[0], EV_READABLE);
+    close(p1[0]);
+    close(p1[1]);
+    close(p2[0]);
+    close(p2[1]);
+}
+
 static void clocks_agree_and_move_forward(void **state)
 {
     (void)state;
@@ -323,6 +366,7 @@ int main(void)
         T(writable_and_readable_handlers_are_separate),
         T(bad_fds_are_refused),
         T(before_sleep_runs_every_iteration_and_can_stop),
+        T(after_events_runs_after_every_fd_handler_and_before_timers),
         T(clocks_agree_and_move_forward),
 #undef T
     };

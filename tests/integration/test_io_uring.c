@@ -1,0 +1,391 @@
+/* test_io_uring.c: socket I/O with io-uring on and off: same replies, same byte counts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "harness.h"
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static hserver srv;
+static int uring_wanted; /* the io-uring setting of the running group */
+
+static int start_with(int on)
+{
+    uring_wanted = on;
+    return hs_start_modis(&srv, on ? "  \"io-uring\": \"yes\"" : "  \"io-uring\": \"no\"", NULL);
+}
+
+static int start_uring_off(void **state)
+{
+    (void)state;
+    return start_with(0);
+}
+
+static int start_uring_on(void **state)
+{
+    (void)state;
+    return start_with(1);
+}
+
+static int stop(void **state)
+{
+    (void)state;
+    return hs_stop(&srv) == 0 ? 0 : -1;
+}
+
+/* A growing byte buffer for requests and expected replies. */
+typedef struct buf {
+    char *p;
+    size_t len, cap;
+} buf;
+
+static void put(buf *b, const void *p, size_t len)
+{
+    if (b->len + len > b->cap) {
+        b->cap = (b->len + len) * 2 + 64;
+        b->p = realloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->len, p, len);
+    b->len += len;
+}
+
+static void putf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void putf(buf *b, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    assert_true(n > 0 && (size_t)n < sizeof tmp);
+    put(b, tmp, (size_t)n);
+}
+
+/* Appends one request in RESP (argv of NUL-terminated strings, except that
+ * a non-NULL `bulk` of bulk_len bytes replaces the last argument). */
+static void put_cmd(buf *b, int argc, const char *const *argv, const char *bulk, size_t bulk_len)
+{
+    putf(b, "*%d\r\n", argc);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        size_t l = strlen(a);
+        if (i == argc - 1 && bulk) {
+            a = bulk;
+            l = bulk_len;
+        }
+        putf(b, "$%zu\r\n", l);
+        put(b, a, l);
+        put(b, "\r\n", 2);
+    }
+}
+
+static void put_bulk_reply(buf *b, const char *p, size_t len)
+{
+    putf(b, "$%zu\r\n", len);
+    put(b, p, len);
+    put(b, "\r\n", 2);
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads exactly len bytes (waiting up to timeout_ms in all); NULL on EOF or timeout. */
+static char *read_exact(int fd, size_t len, int timeout_ms)
+{
+    char *p = malloc(len + 1);
+    size_t got = 0;
+    long long end = now_ms() + timeout_ms;
+    while (got < len) {
+        int left = (int)(end - now_ms());
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (left <= 0 || poll(&pfd, 1, left) <= 0)
+            break;
+        ssize_t n = recv(fd, p + got, len - got, 0);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    if (got < len) {
+        fprintf(stderr, "read_exact: got %zu of %zu bytes\n", got, len);
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Fails unless the next bytes on fd are exactly want, and nothing follows. */
+static void expect_exactly(int fd, const buf *want, int timeout_ms)
+{
+    char *got = read_exact(fd, want->len, timeout_ms);
+    assert_non_null(got);
+    if (memcmp(got, want->p, want->len) != 0) {
+        size_t i = 0;
+        while (got[i] == want->p[i])
+            i++;
+        fprintf(stderr, "replies differ at byte %zu of %zu\n", i, want->len);
+        fail();
+    }
+    free(got);
+    int closed;
+    size_t extra;
+    char *more = hs_raw_read_all(fd, &extra, 50, &closed);
+    assert_int_equal(extra, 0);
+    free(more);
+}
+
+/* Bytes that are not all alike, so a misplaced slice shows. */
+static char *pattern(size_t len, unsigned seed)
+{
+    char *p = malloc(len);
+    for (size_t i = 0; i < len; i++)
+        p[i] = (char)('a' + (i * 7 + seed + i / 4093) % 26);
+    return p;
+}
+
+static void big_values_and_a_long_pipeline_come_back_byte_for_byte(void **state)
+{
+    (void)state;
+    int fd = hs_raw_connect(srv.port);
+    assert_true(fd >= 0);
+    size_t big_len = 3 * 1024 * 1024 + 5, mid_len = 100 * 1000;
+    char *big = pattern(big_len, 1), *mid = pattern(mid_len, 2);
+    buf req = {0}, want = {0};
+    const char *set_big[] = {"SET", "io:big", ""}, *set_mid[] = {"SET", "io:mid", ""};
+    put_cmd(&req, 3, set_big, big, big_len);
+    put(&want, "+OK\r\n", 5);
+    put_cmd(&req, 3, set_mid, mid, mid_len);
+    put(&want, "+OK\r\n", 5);
+    int incrs = 0;
+    /* 1000 commands in one write: small replies, 100 KB ones that take many
+     * reply chunks (more than one send's worth of iovecs), and one of 3 MB
+     * that cannot go out in one write. */
+    for (int i = 0; i < 1000; i++) {
+        char arg[32];
+        snprintf(arg, sizeof arg, "e%d", i);
+        if (i % 10 == 3) {
+            const char *get[] = {"GET", "io:mid"};
+            put_cmd(&req, 2, get, NULL, 0);
+            put_bulk_reply(&want, mid, mid_len);
+        } else if (i == 500) {
+            const char *get[] = {"GET", "io:big"};
+            put_cmd(&req, 2, get, NULL, 0);
+            put_bulk_reply(&want, big, big_len);
+        } else if (i % 2) {
+            const char *incr[] = {"INCR", "io:n"};
+            put_cmd(&req, 2, incr, NULL, 0);
+            putf(&want, ":%d\r\n", ++incrs);
+        } else {
+            const char *echo[] = {"ECHO", arg};
+            put_cmd(&req, 2, echo, NULL, 0);
+            put_bulk_reply(&want, arg, strlen(arg));
+        }
+    }
+    assert_int_equal(hs_raw_send(fd, req.p, req.len), 0);
+    expect_exactly(fd, &want, 30000);
+    free(req.p);
+    free(want.p);
+    free(big);
+    free(mid);
+    close(fd);
+}
+
+static void bytes_sent_one_at_a_time_are_answered_once_each(void **state)
+{
+    (void)state;
+    int fd = hs_raw_connect(srv.port);
+    assert_true(fd >= 0);
+    const char *req = "*3\r\n$3\r\nSET\r\n$5\r\nio:k1\r\n$5\r\nvalue\r\n"
+                      "PING\r\n"
+                      "*2\r\n$3\r\nGET\r\n$5\r\nio:k1\r\n"
+                      "*2\r\n$4\r\nECHO\r\n$0\r\n\r\n";
+    for (size_t i = 0; req[i]; i++) {
+        assert_int_equal(hs_raw_send(fd, req + i, 1), 0);
+        usleep(300);
+    }
+    buf want = {0};
+    putf(&want, "+OK\r\n+PONG\r\n$5\r\nvalue\r\n$0\r\n\r\n");
+    expect_exactly(fd, &want, 5000);
+    free(want.p);
+    close(fd);
+}
+
+/* More clients readable and writable in one turn than one batch of reads
+ * (64) or of writes (256) takes. */
+static void three_hundred_clients_at_once_each_get_their_own_replies(void **state)
+{
+    (void)state;
+    enum { NCLIENTS = 300, NCMDS = 20 };
+    int fds[NCLIENTS];
+    buf want[NCLIENTS];
+    memset(want, 0, sizeof want);
+    for (int c = 0; c < NCLIENTS; c++) {
+        fds[c] = hs_raw_connect(srv.port);
+        assert_true(fds[c] >= 0);
+    }
+    for (int c = 0; c < NCLIENTS; c++) {
+        buf req = {0};
+        for (int j = 0; j < NCMDS; j++) {
+            char arg[48];
+            snprintf(arg, sizeof arg, "client-%d-cmd-%d", c, j);
+            const char *echo[] = {"ECHO", arg};
+            put_cmd(&req, 2, echo, NULL, 0);
+            put_bulk_reply(&want[c], arg, strlen(arg));
+        }
+        assert_int_equal(hs_raw_send(fds[c], req.p, req.len), 0);
+        free(req.p);
+    }
+    for (int c = 0; c < NCLIENTS; c++) {
+        char *got = read_exact(fds[c], want[c].len, 10000);
+        assert_non_null(got);
+        assert_memory_equal(got, want[c].p, want[c].len);
+        free(got);
+        free(want[c].p);
+        close(fds[c]);
+    }
+}
+
+/* A client that does not read while 9 MB of replies pile up: the socket
+ * fills, the rest waits for it to drain. */
+static void a_slow_reader_gets_every_byte_once_its_socket_drains(void **state)
+{
+    (void)state;
+    int fd = hs_raw_connect(srv.port);
+    assert_true(fd >= 0);
+    size_t len = 3 * 1024 * 1024;
+    char *val = pattern(len, 3);
+    buf req = {0}, want = {0};
+    const char *set[] = {"SET", "io:slow", ""}, *get[] = {"GET", "io:slow"};
+    put_cmd(&req, 3, set, val, len);
+    put(&want, "+OK\r\n", 5);
+    for (int i = 0; i < 3; i++) {
+        put_cmd(&req, 2, get, NULL, 0);
+        put_bulk_reply(&want, val, len);
+    }
+    const char *ping[] = {"PING"};
+    put_cmd(&req, 1, ping, NULL, 0);
+    put(&want, "+PONG\r\n", 7);
+    assert_int_equal(hs_raw_send(fd, req.p, req.len), 0);
+    usleep(300 * 1000);
+    /* Meanwhile other clients are served. */
+    int other = hs_raw_connect(srv.port);
+    buf pong = {0};
+    put(&pong, "+PONG\r\n", 7);
+    assert_int_equal(hs_raw_send(other, "PING\r\n", 6), 0);
+    expect_exactly(other, &pong, 5000);
+    close(other);
+    expect_exactly(fd, &want, 30000);
+    free(req.p);
+    free(want.p);
+    free(pong.p);
+    free(val);
+    close(fd);
+}
+
+/* The value of `field` in an INFO reply, or -1. */
+static long long info_field(const char *info, const char *field)
+{
+    char key[64];
+    snprintf(key, sizeof key, "\r\n%s:", field);
+    const char *p = strstr(info, key);
+    return p ? atoll(p + strlen(key)) : -1;
+}
+
+static void net_byte_counters_count_exactly_what_crossed_the_socket(void **state)
+{
+    (void)state;
+    int fd = hs_raw_connect(srv.port);
+    assert_true(fd >= 0);
+    static const char info_req[] = "*2\r\n$4\r\nINFO\r\n$5\r\nstats\r\n";
+    size_t info_len = sizeof info_req - 1, n1, n2;
+    /* Only this client talks to the server during the test. */
+    assert_int_equal(hs_raw_send(fd, info_req, info_len), 0);
+    char *r1 = hs_raw_read_reply(fd, &n1, 5000);
+    assert_non_null(r1);
+    r1 = realloc(r1, n1 + 1);
+    r1[n1] = '\0';
+    const char *payload = "*3\r\n$3\r\nSET\r\n$5\r\nio:nb\r\n$3\r\nabc\r\n"
+                          "*2\r\n$3\r\nGET\r\n$5\r\nio:nb\r\n";
+    assert_int_equal(hs_raw_send(fd, payload, strlen(payload)), 0);
+    buf want = {0};
+    putf(&want, "+OK\r\n$3\r\nabc\r\n");
+    char *got = read_exact(fd, want.len, 5000);
+    assert_non_null(got);
+    assert_memory_equal(got, want.p, want.len);
+    assert_int_equal(hs_raw_send(fd, info_req, info_len), 0);
+    char *r2 = hs_raw_read_reply(fd, &n2, 5000);
+    assert_non_null(r2);
+    r2 = realloc(r2, n2 + 1);
+    r2[n2] = '\0';
+    /* Input counts the second INFO request before INFO runs; output counts
+     * the first INFO reply and the payload's replies, not the second reply. */
+    assert_int_equal(info_field(r2, "total_net_input_bytes") -
+                         info_field(r1, "total_net_input_bytes"),
+                     (long long)(strlen(payload) + info_len));
+    assert_int_equal(info_field(r2, "total_net_output_bytes") -
+                         info_field(r1, "total_net_output_bytes"),
+                     (long long)(n1 + want.len));
+    free(r1);
+    free(r2);
+    free(got);
+    free(want.p);
+    close(fd);
+}
+
+static void config_and_info_tell_whether_io_uring_is_used(void **state)
+{
+    (void)state;
+    redisContext *c = hs_connect(&srv);
+    assert_non_null(c);
+    redisReply *r = redisCommand(c, "CONFIG GET io-uring");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->elements, 2);
+    assert_string_equal(r->element[1]->str, uring_wanted ? "yes" : "no");
+    freeReplyObject(r);
+    r = redisCommand(c, "CONFIG SET io-uring no");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_ERROR);
+    freeReplyObject(r);
+    r = redisCommand(c, "INFO server");
+    assert_non_null(r);
+    char *log = hs_read_log(&srv);
+    assert_non_null(log);
+    /* Where the kernel refuses io_uring the server says so once and falls back. */
+    int refused = strstr(log, "io_uring not available") != NULL;
+    if (refused)
+        fprintf(stderr, "note: this kernel refuses io_uring; the fallback path was tested\n");
+    assert_false(!uring_wanted && refused);
+    assert_int_equal(info_field(r->str, "io_uring"), uring_wanted && !refused ? 1 : 0);
+    free(log);
+    freeReplyObject(r);
+    redisFree(c);
+}
+
+#define TESTS                                                                                      \
+    cmocka_unit_test(big_values_and_a_long_pipeline_come_back_byte_for_byte),                      \
+        cmocka_unit_test(bytes_sent_one_at_a_time_are_answered_once_each),                         \
+        cmocka_unit_test(three_hundred_clients_at_once_each_get_their_own_replies),                \
+        cmocka_unit_test(a_slow_reader_gets_every_byte_once_its_socket_drains),                    \
+        cmocka_unit_test(net_byte_counters_count_exactly_what_crossed_the_socket),                 \
+        cmocka_unit_test(config_and_info_tell_whether_io_uring_is_used)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {TESTS};
+    int failed = cmocka_run_group_tests_name("io-uring no", tests, start_uring_off, stop);
+    failed += cmocka_run_group_tests_name("io-uring yes", tests, start_uring_on, stop);
+    return failed;
+}
