@@ -22,10 +22,13 @@
 #define QBUF_MIN_READ (16 * 1024)
 #define MAX_IOV 64
 /* io_uring batch reads: a slice of the arena per client in the common case.
- * 16 KB takes any ordinary pipeline whole; a client with more waiting is
- * read again on the next turn. */
-#define READ_ARENA_SLICE (16 * 1024)
-#define READ_ARENA_SLICES 64
+ * The arena is shared out among the clients of a round: 64 KB each (what the
+ * read() path reads) when at most 16 are readable, down to 16 KB each, which
+ * takes any ordinary pipeline whole; a client with more waiting is read again
+ * on the next turn. */
+#define READ_ARENA_SLICE_MIN (16 * 1024)
+#define READ_ARENA_SLICE_MAX (64 * 1024)
+#define READ_ARENA_SIZE (1024 * 1024)
 /* io_uring batch writes: iovecs per send; more output waits for the next
  * round of the same pass. */
 #define WRITE_IOV_PER_OP 16
@@ -369,22 +372,27 @@ static void read_queued(ev_loop *loop)
     /* In rounds of at most one arena's worth of clients. Results are applied
      * in the order the events came, as the read() path would have. */
     while (i < server.nreadq) {
-        unsigned nop = 0, slices = 0;
+        unsigned nop = 0;
+        size_t used = 0, left = (size_t)(server.nreadq - i);
+        size_t slice = READ_ARENA_SIZE / (left ? left : 1);
+        slice = slice < READ_ARENA_SLICE_MIN   ? READ_ARENA_SLICE_MIN
+                : slice > READ_ARENA_SLICE_MAX ? READ_ARENA_SLICE_MAX
+                                               : slice;
         for (; i < server.nreadq && nop < URING_ENTRIES; i++) {
             client *c = server.readq[i];
             if (c->flags & CLIENT_CLOSE_ASAP) {
                 c->flags &= ~CLIENT_READ_QUEUED;
                 continue;
             }
-            if (slices == READ_ARENA_SLICES && reads_shared(c))
+            if (used + slice > READ_ARENA_SIZE && reads_shared(c))
                 break; /* no slice left for a common-case read: next round */
             c->flags &= ~CLIENT_READ_QUEUED;
             size_t len;
             op[nop].c = c;
-            op[nop].buf = read_target(c, server.read_arena + (size_t)slices * READ_ARENA_SLICE,
-                                      READ_ARENA_SLICE, &len, &op[nop].into_qbuf);
+            op[nop].buf =
+                read_target(c, server.read_arena + used, slice, &len, &op[nop].into_qbuf);
             if (!op[nop].into_qbuf)
-                slices++;
+                used += slice;
             uring_recv(c->fd, op[nop].buf, len, nop);
             nop++;
         }
@@ -666,7 +674,7 @@ void conn_setup_io(ev_loop *loop)
         log_msg(LOG_WARNING, "io_uring not available (%s): socket I/O uses read()/write()", err);
         return;
     }
-    server.read_arena = zmalloc((size_t)READ_ARENA_SLICES * READ_ARENA_SLICE);
+    server.read_arena = zmalloc(READ_ARENA_SIZE);
     ev_set_after_events(loop, read_queued);
     log_msg(LOG_VERBOSE, "Socket I/O batched through io_uring");
 }
