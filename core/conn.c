@@ -506,19 +506,25 @@ static void after_write(client *c)
     }
 }
 
+/* Writes what the socket takes and applies the result: close on error, else
+ * the after-write bookkeeping. */
+static void flush_client(client *c)
+{
+    if (write_client(c) < 0) {
+        conn_close_asap(c);
+        return;
+    }
+    after_write(c);
+}
+
 static void on_writable(ev_loop *loop, int fd, void *priv, int mask)
 {
     (void)loop;
     (void)fd;
     (void)mask;
     client *c = priv;
-    if (c->flags & CLIENT_CLOSE_ASAP)
-        return;
-    if (write_client(c) < 0) {
-        conn_close_asap(c);
-        return;
-    }
-    after_write(c);
+    if (!(c->flags & CLIENT_CLOSE_ASAP))
+        flush_client(c);
 }
 
 void conn_queue_unblocked(client *c)
@@ -651,13 +657,8 @@ void conn_before_sleep(ev_loop *loop)
             server.pending_write = c->next_pending;
             c->next_pending = NULL;
             c->flags &= ~CLIENT_PENDING_WRITE;
-            if (c->flags & CLIENT_CLOSE_ASAP)
-                continue;
-            if (write_client(c) < 0) {
-                conn_close_asap(c);
-                continue;
-            }
-            after_write(c);
+            if (!(c->flags & CLIENT_CLOSE_ASAP))
+                flush_client(c);
         }
     }
     free_closing();
