@@ -83,9 +83,9 @@ void block_signal_key(db *d, const char *key, size_t len)
 {
     if (htab_size(&d->waiting) == 0)
         return;
-    void **slot = htab_find(&d->waiting, htab_hash(key, len), key, len);
-    if (slot)
-        queue_ready(d, *slot);
+    waitkey *w = htab_find(&d->waiting, htab_hash(key, len), key, len);
+    if (w)
+        queue_ready(d, w);
 }
 
 static void signal_visit(void *priv, void *e)
@@ -118,10 +118,9 @@ void block_signal_db(db *d)
 static void waitkey_remove_client(db *d, const char *key, size_t len, client *c)
 {
     uint64_t h = htab_hash(key, len);
-    void **slot = htab_find(&d->waiting, h, key, len);
-    if (!slot)
+    waitkey *w = htab_find(&d->waiting, h, key, len);
+    if (!w)
         return;
-    waitkey *w = *slot;
     for (int i = 0; i < w->n; i++) {
         if (w->clients[i] == c) {
             memmove(&w->clients[i], &w->clients[i + 1], sizeof(client *) * (size_t)(w->n - i - 1));
@@ -239,11 +238,8 @@ void block_client(modis_ctx *ctx, const modis_str *keys, int nkeys, const modis_
     ctx->blocked = 1;
     for (int i = 0; i < nkeys; i++) {
         uint64_t h = htab_hash(bs->keys[i].ptr, bs->keys[i].len);
-        void **slot = htab_find(&bs->db->waiting, h, bs->keys[i].ptr, bs->keys[i].len);
-        waitkey *w;
-        if (slot) {
-            w = *slot;
-        } else {
+        waitkey *w = htab_find(&bs->db->waiting, h, bs->keys[i].ptr, bs->keys[i].len);
+        if (!w) {
             w = zcalloc(sizeof *w + bs->keys[i].len);
             w->len = bs->keys[i].len;
             memcpy(w->key, bs->keys[i].ptr, w->len);
@@ -274,10 +270,9 @@ static void serve_key(db *d, const char *key, size_t len)
     uint64_t h = htab_hash(key, len);
     int i = 0;
     for (;;) {
-        void **slot = htab_find(&d->waiting, h, key, len);
-        if (!slot)
+        waitkey *w = htab_find(&d->waiting, h, key, len);
+        if (!w)
             return;
-        waitkey *w = *slot;
         w->queued = 0;
         if (i >= w->n)
             return;

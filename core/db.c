@@ -237,8 +237,7 @@ void db_free_all(void)
 
 entry *db_find(db *d, const char *key, size_t len)
 {
-    void **slot = htab_find(&d->keys, htab_hash(key, len), key, len);
-    return slot ? *slot : NULL;
+    return htab_find(&d->keys, htab_hash(key, len), key, len);
 }
 
 /* Removes an entry known to be in d under hash h. */
@@ -252,10 +251,9 @@ static void unlink_entry(db *d, uint64_t h, entry *e)
 entry *db_lookup(db *d, const char *key, size_t len, long long now)
 {
     uint64_t h = htab_hash(key, len);
-    void **slot = htab_find(&d->keys, h, key, len);
-    if (!slot)
+    entry *e = htab_find(&d->keys, h, key, len);
+    if (!e)
         return NULL;
-    entry *e = *slot;
     if (entry_has_expire(e) && entry_expire(e) < now) {
         unlink_entry(d, h, e);
         db_free_entry(e, NULL);
@@ -270,11 +268,11 @@ unsigned char *db_set(db *d, const char *key, size_t len, modis_type *t, size_t 
                       const entry *touched)
 {
     uint64_t h = htab_hash(key, len);
-    void **slot = htab_find(&d->keys, h, key, len);
+    htab_ref ref;
+    entry *old = htab_find_ref(&d->keys, h, key, len, &ref);
     long long expire = MODIS_NO_EXPIRE;
     unsigned char *area;
-    if (slot) {
-        entry *old = *slot;
+    if (old) {
         if (flags & DB_SET_KEEPTTL)
             expire = entry_expire(old);
         /* Redis keeps the LFU counter of an overwritten key (counting the write's
@@ -290,7 +288,7 @@ unsigned char *db_set(db *d, const char *key, size_t len, modis_type *t, size_t 
             d->expires--;
         if (expire != MODIS_NO_EXPIRE)
             d->expires++;
-        *slot = e;
+        htab_ref_set(&ref, e);
         db_free_entry(old, NULL);
         t->nkeys++;
         multi_touch_key(d, key, len);
@@ -307,16 +305,16 @@ unsigned char *db_set(db *d, const char *key, size_t len, modis_type *t, size_t 
 unsigned char *db_resize(db *d, const char *key, size_t len, size_t size)
 {
     uint64_t h = htab_hash(key, len);
-    void **slot = htab_find(&d->keys, h, key, len);
-    if (!slot)
+    htab_ref ref;
+    entry *old = htab_find_ref(&d->keys, h, key, len, &ref);
+    if (!old)
         return NULL;
-    entry *old = *slot;
     entry_view v;
     entry_parse(old, &v);
     unsigned char *area;
     entry *e = entry_build(old[0], key, len, v.expire, size, entry_access(old), &area);
     memcpy(area, v.area, v.size < size ? v.size : size);
-    *slot = e;
+    htab_ref_set(&ref, e);
     entry_release(old); /* the area moved: no type free */
     return area;
 }
@@ -337,10 +335,10 @@ int db_delete(db *d, const char *key, size_t len)
 int db_set_expire(db *d, const char *key, size_t len, long long when)
 {
     uint64_t h = htab_hash(key, len);
-    void **slot = htab_find(&d->keys, h, key, len);
-    if (!slot)
+    htab_ref ref;
+    entry *old = htab_find_ref(&d->keys, h, key, len, &ref);
+    if (!old)
         return -1;
-    entry *old = *slot;
     entry_view v;
     entry_parse(old, &v);
     unsigned char *area;
@@ -350,7 +348,7 @@ int db_set_expire(db *d, const char *key, size_t len, long long when)
         d->expires--;
     if (when != MODIS_NO_EXPIRE)
         d->expires++;
-    *slot = e;
+    htab_ref_set(&ref, e);
     entry_release(old);
     multi_touch_key(d, key, len);
     return 0;
@@ -369,10 +367,9 @@ long long db_flush(db *d)
 int db_rename(db *d, const char *src, size_t slen, db *dd, const char *dst, size_t dlen)
 {
     uint64_t h = htab_hash(src, slen);
-    void **slot = htab_find(&d->keys, h, src, slen);
-    if (!slot)
+    entry *old = htab_find(&d->keys, h, src, slen);
+    if (!old)
         return -1;
-    entry *old = *slot;
     entry_view v;
     entry_parse(old, &v);
     unsigned char *area;

@@ -118,8 +118,7 @@ void dispatch_deinit(void)
 
 command *dispatch_lookup(const char *name, size_t len)
 {
-    void **slot = htab_find(&server.commands, htab_hash_nocase(name, len), name, len);
-    return slot ? *slot : NULL;
+    return htab_find(&server.commands, htab_hash_nocase(name, len), name, len);
 }
 
 /* Parses a space-separated word list with a lookup per word. */

@@ -12,50 +12,62 @@
 
 /*
  * Bucket layout (64 bytes, one cache line):
- *   meta      bits 0-6: slot i holds an entry; bit 7: slots[6] is a child bucket
- *   tags[i]   the top 8 bits of the hash of the entry in slot i
- *   slots[i]  the entry
- * Chain invariant: every bucket of a chain except the last is full (6 entries and
- * the child pointer), and a child bucket holds at least 2 entries. So a chain of
- * n entries uses the fewest buckets possible, inserts go to the last bucket, and a
- * delete refills its hole from the last bucket.
+ *   meta      bit 0: slot 8 holds a child bucket instead of an entry
+ *   tags[i]   0: slot i is empty (or is the child pointer); else the tag of its
+ *             entry, the top 8 bits of its hash with 0 mapped to 1 (htab_tag)
+ *   ptrs      9 x 6-byte little-endian pointers: slot i at ptrs[6 * i]
+ * Nine pointers fit beside their tags because user-space addresses on x86-64
+ * and arm64 Linux are below 2^48; htab_slot_set checks every pointer it stores
+ * (entries and child buckets) and aborts on one that does not fit. Presence
+ * needs no bitmap: a slot is live exactly when its tag is non-zero.
+ * Chain invariant: every bucket of a chain except the last is full (8 entries
+ * and the child pointer), and a child bucket holds at least 2 entries. So a
+ * chain of n entries uses the fewest buckets possible, inserts go to the last
+ * bucket, and a delete refills its hole from the last bucket.
  *
  * The bucket type carries no alignment attribute (child buckets come from plain
  * zmalloc, which is 64-byte aligned for 64-byte blocks under jemalloc but only
  * 16-byte aligned under glibc); the bucket arrays are aligned by hand.
  */
-#define HTAB_SLOTS 7
-#define HTAB_PRESENT 0x7fu
-#define HTAB_CHILD 0x80u
-#define HTAB_CHILD_SLOT 6
+#define HTAB_SLOTS 9
+#define HTAB_ALL 0x1ffu /* one bit per slot */
+#define HTAB_CHILD 0x01u
+#define HTAB_CHILD_SLOT 8
+#define HTAB_PTR_BYTES 6
 
 struct htab_bucket {
     uint8_t meta;
     uint8_t tags[HTAB_SLOTS];
-    void *slots[HTAB_SLOTS];
+    uint8_t ptrs[HTAB_SLOTS * HTAB_PTR_BYTES];
 };
 
 _Static_assert(sizeof(struct htab_bucket) == 64, "a bucket is one cache line");
 _Static_assert(offsetof(struct htab_bucket, tags) == 1, "tags follow meta (tag matching)");
+_Static_assert(offsetof(struct htab_bucket, ptrs) == 10, "pointers follow the tags (slot reads)");
 
 /*
- * Sizing. Grow when entries pass 77% of the slots (5.39 per bucket). With
- * Poisson bucket loads, just before growing 90% of entries sit in their home
- * bucket and 82% of buckets have no child (one cache line per hit or miss);
- * right after growing it is 99%; at 1M entries (2^18 buckets, 3.8 per bucket)
- * 97% and 96%, for 16.8 bytes/entry of home buckets plus ~4% child buckets.
- * A higher threshold only postpones each doubling, while child buckets (64
- * bytes each, for one or two entries) multiply; a lower one doubles sooner and
- * holds more empty slots. A new size aims at 50% of the
- * slots, far from both thresholds. Shrink below 1/8 of the slots (Redis's
- * rule), never below 2^HTAB_MIN_EXP buckets.
+ * Sizing (Poisson bucket loads; lambda = entries per bucket = 9 x fill; a chain
+ * of n > 9 entries keeps 8 at home). Grow when entries pass 88% of the slots
+ * (lambda 7.9): just before growing 88% of entries sit in their home bucket and
+ * 27% of buckets have a child; right after growing (44%) it is 99.5% and 0.8%.
+ * 1M entries stay in 2^17 buckets (85% full, lambda 7.6): 89% of entries, and
+ * the misses of 76% of buckets, need no second cache line (htab_prefetch_entries
+ * brings in the child for the rest), and the table costs 10.4 bytes/entry (8.4
+ * of home buckets, 2.0 of child buckets), where 7-slot buckets needed 2^18
+ * buckets and 17.5. Pushing the threshold further saves little and costs
+ * lookups: at 95% 15% of entries are in children for 10.2 bytes/entry, at 100%
+ * 18% for 10.1. Between 86% and 90% the choice only moves which sizes round
+ * down; 88% keeps up to 1.038M entries in 2^17 buckets. A new size aims at 50%
+ * of the slots (a grow from 88% lands at 44%), far from both thresholds. Shrink
+ * below 1/8 of the slots (Redis's rule; a shrunken table is 25-50% full), never
+ * below 2^HTAB_MIN_EXP buckets.
  */
 #define HTAB_MIN_EXP 2
 #define HTAB_MAX_EXP 56
-#define HTAB_GROW_PERCENT 77
+#define HTAB_GROW_PERCENT 88
 #define HTAB_TARGET_PERCENT 50
-/* htab_random: acceptance span in entries (two buckets' worth, 6 + 7). */
-#define HTAB_RANDOM_SPAN 13
+/* htab_random: acceptance span in entries (two buckets' worth, 8 + 9). */
+#define HTAB_RANDOM_SPAN 17
 #define HTAB_RANDOM_TRIES 100
 
 #define HTAB_ASSERT(cond)                                                                          \
@@ -121,9 +133,13 @@ static uint64_t htab_entry_hash(const htab *t, const void *entry)
     return htab_key_hash(t, key, len);
 }
 
+/* The top 8 bits of hash, with 0 (the empty slot's tag) mapped to 1: tag 1 is
+ * twice as common as the others, which costs a key comparison on 1/128 of the
+ * tag-1 slots instead of 1/256. */
 static uint8_t htab_tag(uint64_t hash)
 {
-    return (uint8_t)(hash >> 56);
+    uint8_t tag = (uint8_t)(hash >> 56);
+    return (uint8_t)(tag | (tag == 0));
 }
 
 static int htab_keys_equal(const htab *t, const char *a, const char *b, size_t len)
@@ -150,40 +166,83 @@ static htab_bucket *htab_home(const htab *t, int i, uint64_t hash)
     return &t->tables[i][hash & (((uint64_t)1 << t->exp[i]) - 1)];
 }
 
-static htab_bucket *htab_child(const htab_bucket *b)
+/* The pointer in slot i. Little-endian: one 8-byte load ending at the slot's last
+ * byte (slot 0's starts inside the tags), shifted down; it never reads past the
+ * bucket, which an 8-byte load at the slot's start would for slot 8. */
+static void *htab_slot_get(const htab_bucket *b, int i)
 {
-    return (b->meta & HTAB_CHILD) ? (htab_bucket *)b->slots[HTAB_CHILD_SLOT] : NULL;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    const unsigned char *end =
+        (const unsigned char *)b + offsetof(htab_bucket, ptrs) + (size_t)(i + 1) * HTAB_PTR_BYTES;
+    memcpy(&v, end - sizeof(v), sizeof(v));
+    return (void *)(uintptr_t)(v >> 16);
+#else
+    uint64_t v = 0;
+    for (int k = HTAB_PTR_BYTES - 1; k >= 0; k--)
+        v = (v << 8) | b->ptrs[i * HTAB_PTR_BYTES + k];
+    return (void *)(uintptr_t)v;
+#endif
 }
 
-/* Bit i set: slot i holds an entry whose tag is tag. */
+static void htab_slot_set(htab_bucket *b, int i, const void *p)
+{
+    uint64_t v = (uint64_t)(uintptr_t)p;
+    if (v >> (8 * HTAB_PTR_BYTES)) {
+        fprintf(stderr,
+                "htab: pointer %p does not fit the table's 48-bit slots (user-space "
+                "addresses above 2^48 are not supported)\n",
+                p);
+        abort();
+    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&b->ptrs[i * HTAB_PTR_BYTES], &v, HTAB_PTR_BYTES);
+#else
+    for (int k = 0; k < HTAB_PTR_BYTES; k++, v >>= 8)
+        b->ptrs[i * HTAB_PTR_BYTES + k] = (uint8_t)v;
+#endif
+}
+
+static htab_bucket *htab_child(const htab_bucket *b)
+{
+    return (b->meta & HTAB_CHILD) ? htab_slot_get(b, HTAB_CHILD_SLOT) : NULL;
+}
+
+/* Bit i set: tags[i] == tag. With tag != 0, exactly the live slots whose entry
+ * has that tag; with tag == 0, the empty slots and the child pointer. */
 static unsigned htab_match(const htab_bucket *b, uint8_t tag)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && !defined(HTAB_NO_SWAR)
-    /* SWAR over meta+tags: 0x80 in every byte of w equal to tag (exact, no false
-     * positives), then gather the bytes 1..7 flags into bits 0..6. */
+    /* SWAR over tags 0..7: 0x80 in every byte of w equal to tag (exact, no false
+     * positives), gathered into bits 0..7 by one multiply (each flag lands on its
+     * own bit, so no carries); tag 8 is compared on its own. */
     const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL;
     uint64_t w;
-    memcpy(&w, b, sizeof(w));
+    memcpy(&w, b->tags, sizeof(w));
     uint64_t x = w ^ (0x0101010101010101ULL * tag);
     uint64_t z = ~(((x & lo7) + lo7) | x | lo7);
-    z >>= 15; /* byte k's flag (bit 8k+7) to bit 8(k-1) */
-    const uint64_t gather = (1ULL << 56) | (1ULL << 49) | (1ULL << 42) | (1ULL << 35) |
-                            (1ULL << 28) | (1ULL << 21) | (1ULL << 14);
-    return (unsigned)((z * gather) >> 56) & b->meta & HTAB_PRESENT;
+    unsigned m = (unsigned)(((z >> 7) * 0x0102040810204080ULL) >> 56);
+    return m | (unsigned)(b->tags[8] == tag) << 8;
 #else
     unsigned m = 0;
     for (int i = 0; i < HTAB_SLOTS; i++)
         if (b->tags[i] == tag)
             m |= 1u << i;
-    return m & b->meta & HTAB_PRESENT;
+    return m;
 #endif
+}
+
+/* Bit i set: slot i holds an entry. */
+static unsigned htab_present(const htab_bucket *b)
+{
+    return ~htab_match(b, 0) & HTAB_ALL;
 }
 
 static int htab_chain_count(const htab_bucket *b)
 {
     int n = 0;
     for (; b; b = htab_child(b))
-        n += __builtin_popcount(b->meta & HTAB_PRESENT);
+        n += __builtin_popcount(htab_present(b));
     return n;
 }
 
@@ -191,12 +250,12 @@ static int htab_chain_count(const htab_bucket *b)
 static void *htab_chain_nth(const htab_bucket *b, int n)
 {
     for (; b; b = htab_child(b)) {
-        unsigned m = b->meta & HTAB_PRESENT;
+        unsigned m = htab_present(b);
         int c = __builtin_popcount(m);
         if (n < c) {
             while (n-- > 0)
                 m &= m - 1;
-            return b->slots[__builtin_ctz(m)];
+            return htab_slot_get(b, __builtin_ctz(m));
         }
         n -= c;
     }
@@ -204,31 +263,30 @@ static void *htab_chain_nth(const htab_bucket *b, int n)
     return NULL;
 }
 
+static void htab_slot_fill(htab_bucket *b, int i, uint8_t tag, const void *entry)
+{
+    htab_slot_set(b, i, entry);
+    b->tags[i] = tag;
+}
+
 /* Appends entry to the chain starting at home: into the last bucket, or, when that
- * is full, into a new child that also takes the last bucket's slot 6. */
+ * is full, into a new child that also takes the last bucket's slot 8. */
 static void htab_chain_insert(htab *t, htab_bucket *home, uint8_t tag, void *entry)
 {
     htab_bucket *b = home;
     for (htab_bucket *c; (c = htab_child(b));)
         b = c;
-    unsigned free_slots = ~b->meta & HTAB_PRESENT;
+    unsigned free_slots = htab_match(b, 0);
     if (free_slots) {
-        int i = __builtin_ctz(free_slots);
-        b->slots[i] = entry;
-        b->tags[i] = tag;
-        b->meta |= (uint8_t)(1u << i);
+        htab_slot_fill(b, __builtin_ctz(free_slots), tag, entry);
         return;
     }
-    htab_bucket *c = zcalloc(sizeof(*c)); /* all tags defined: matching reads them all */
+    htab_bucket *c = zcalloc(sizeof(*c)); /* empty: all tags 0 */
     t->child_buckets++;
-    c->meta = 0x3;
-    c->tags[0] = b->tags[HTAB_CHILD_SLOT];
-    c->slots[0] = b->slots[HTAB_CHILD_SLOT];
-    c->tags[1] = tag;
-    c->slots[1] = entry;
-    b->tags[HTAB_CHILD_SLOT] = 0;
-    b->slots[HTAB_CHILD_SLOT] = c;
-    b->meta = (uint8_t)((b->meta & ~(1u << HTAB_CHILD_SLOT)) | HTAB_CHILD);
+    htab_slot_fill(c, 0, b->tags[HTAB_CHILD_SLOT], htab_slot_get(b, HTAB_CHILD_SLOT));
+    htab_slot_fill(c, 1, tag, entry);
+    htab_slot_fill(b, HTAB_CHILD_SLOT, 0, c);
+    b->meta |= HTAB_CHILD;
 }
 
 /* Removes the entry in slot i of bucket b of the chain starting at home, keeping
@@ -242,25 +300,22 @@ static void htab_chain_remove(htab *t, htab_bucket *home, htab_bucket *b, int i)
         tail = c;
     }
     if (b != tail) {
-        unsigned m = tail->meta & HTAB_PRESENT;
+        unsigned m = htab_present(tail);
         HTAB_ASSERT(m != 0);
         int j = 31 - __builtin_clz(m);
-        b->slots[i] = tail->slots[j];
-        b->tags[i] = tail->tags[j];
+        htab_slot_fill(b, i, tail->tags[j], htab_slot_get(tail, j));
         b = tail;
         i = j;
     }
-    b->meta &= (uint8_t) ~(1u << i);
-    b->slots[i] = NULL;
-    if (parent && __builtin_popcount(tail->meta & HTAB_PRESENT) <= 1) {
-        unsigned m = tail->meta & HTAB_PRESENT;
+    htab_slot_fill(b, i, 0, NULL);
+    if (parent && __builtin_popcount(htab_present(tail)) <= 1) {
+        unsigned m = htab_present(tail);
         parent->meta &= (uint8_t)~HTAB_CHILD;
-        parent->slots[HTAB_CHILD_SLOT] = NULL;
         if (m) {
             int j = __builtin_ctz(m);
-            parent->slots[HTAB_CHILD_SLOT] = tail->slots[j];
-            parent->tags[HTAB_CHILD_SLOT] = tail->tags[j];
-            parent->meta |= 1u << HTAB_CHILD_SLOT;
+            htab_slot_fill(parent, HTAB_CHILD_SLOT, tail->tags[j], htab_slot_get(tail, j));
+        } else {
+            htab_slot_fill(parent, HTAB_CHILD_SLOT, 0, NULL);
         }
         zfree(tail);
         t->child_buckets--;
@@ -276,8 +331,8 @@ static void htab_chain_release(htab *t, htab_bucket *home,
     while (b) {
         htab_bucket *next = htab_child(b);
         if (free_entry)
-            for (unsigned m = b->meta & HTAB_PRESENT; m; m &= m - 1)
-                free_entry(b->slots[__builtin_ctz(m)], priv);
+            for (unsigned m = htab_present(b); m; m &= m - 1)
+                free_entry(htab_slot_get(b, __builtin_ctz(m)), priv);
         if (b != home) {
             zfree(b);
             t->child_buckets--;
@@ -387,7 +442,7 @@ int htab_rehash_step(htab *t, int n)
     while (n-- > 0 && t->used[0] > 0) {
         HTAB_ASSERT((size_t)t->rehash_idx < size0);
         htab_bucket *home = &t->tables[0][t->rehash_idx];
-        while (home->meta == 0) {
+        while (htab_present(home) == 0) {
             t->rehash_idx++;
             HTAB_ASSERT((size_t)t->rehash_idx < size0);
             home = &t->tables[0][t->rehash_idx];
@@ -395,8 +450,8 @@ int htab_rehash_step(htab *t, int n)
                 return 1;
         }
         for (htab_bucket *b = home; b; b = htab_child(b)) {
-            for (unsigned m = b->meta & HTAB_PRESENT; m; m &= m - 1) {
-                void *e = b->slots[__builtin_ctz(m)];
+            for (unsigned m = htab_present(b); m; m &= m - 1) {
+                void *e = htab_slot_get(b, __builtin_ctz(m));
                 uint64_t h = htab_entry_hash(t, e);
                 htab_chain_insert(t, htab_home(t, 1, h), htab_tag(h), e);
                 t->used[0]--;
@@ -492,11 +547,11 @@ static int htab_locate(const htab *t, uint64_t hash, const char *key, size_t len
             for (unsigned m = htab_match(b, tag); m; m &= m - 1) {
                 int s = __builtin_ctz(m);
                 if (entry) {
-                    if (b->slots[s] != entry)
+                    if (htab_slot_get(b, s) != entry)
                         continue;
                 } else {
                     size_t elen;
-                    const char *ekey = t->keyfn(b->slots[s], &elen);
+                    const char *ekey = t->keyfn(htab_slot_get(b, s), &elen);
                     if (elen != len || !htab_keys_equal(t, ekey, key, len))
                         continue;
                 }
@@ -511,18 +566,45 @@ static int htab_locate(const htab *t, uint64_t hash, const char *key, size_t len
     return 0;
 }
 
-void **htab_find(const htab *t, uint64_t hash, const char *key, size_t len)
+void *htab_find(const htab *t, uint64_t hash, const char *key, size_t len)
 {
     htab_pos pos;
-    return htab_locate(t, hash, key, len, NULL, &pos) ? &pos.bucket->slots[pos.slot] : NULL;
+    return htab_locate(t, hash, key, len, NULL, &pos) ? htab_slot_get(pos.bucket, pos.slot) : NULL;
 }
 
-void **htab_find_entry(const htab *t, uint64_t hash, const void *entry)
+void *htab_find_ref(const htab *t, uint64_t hash, const char *key, size_t len, htab_ref *ref)
+{
+    htab_pos pos;
+    if (!htab_locate(t, hash, key, len, NULL, &pos))
+        return NULL;
+    ref->bucket = pos.bucket;
+    ref->slot = pos.slot;
+    return htab_slot_get(pos.bucket, pos.slot);
+}
+
+void htab_ref_set(const htab_ref *ref, void *entry)
+{
+    HTAB_ASSERT(entry != NULL);
+    /* Same key, same hash: the tag stays. */
+    htab_slot_set(ref->bucket, ref->slot, entry);
+}
+
+void *htab_find_entry(const htab *t, uint64_t hash, const void *entry)
 {
     htab_pos pos;
     if (!entry)
         return NULL;
-    return htab_locate(t, hash, NULL, 0, entry, &pos) ? &pos.bucket->slots[pos.slot] : NULL;
+    return htab_locate(t, hash, NULL, 0, entry, &pos) ? (void *)entry : NULL;
+}
+
+int htab_replace(htab *t, uint64_t hash, const void *old, void *entry)
+{
+    htab_pos pos;
+    if (!old || !htab_locate(t, hash, NULL, 0, old, &pos))
+        return 0;
+    htab_ref ref = {pos.bucket, pos.slot};
+    htab_ref_set(&ref, entry);
+    return 1;
 }
 
 void htab_prefetch(const htab *t, uint64_t hash)
@@ -543,8 +625,13 @@ void htab_prefetch_entries(const htab *t, uint64_t hash)
         if (i == 1 && !htab_is_rehashing(t))
             break;
         const htab_bucket *b = htab_home(t, i, hash);
-        for (unsigned m = htab_match(b, tag); m; m &= m - 1)
-            __builtin_prefetch(b->slots[__builtin_ctz(m)]);
+        unsigned m = htab_match(b, tag);
+        /* No candidate at home: the entry, if any, is in the child chain. Bring
+         * in the first child so the lookup waits for one miss, not two. */
+        if (!m && (b->meta & HTAB_CHILD))
+            __builtin_prefetch(htab_child(b));
+        for (; m; m &= m - 1)
+            __builtin_prefetch(htab_slot_get(b, __builtin_ctz(m)));
     }
 }
 
@@ -570,7 +657,7 @@ static void *htab_remove(htab *t, uint64_t hash, const char *key, size_t len, co
     htab_pos pos;
     if (!htab_locate(t, hash, key, len, entry, &pos))
         return NULL;
-    void *found = pos.bucket->slots[pos.slot];
+    void *found = htab_slot_get(pos.bucket, pos.slot);
     htab_chain_remove(t, pos.home, pos.bucket, pos.slot);
     t->used[pos.table]--;
     htab_resize_if_needed(t, 0);
@@ -602,8 +689,8 @@ static uint64_t htab_rev(uint64_t v)
 static void htab_emit_chain(const htab_bucket *b, void (*fn)(void *priv, void *entry), void *priv)
 {
     for (; b; b = htab_child(b))
-        for (unsigned m = b->meta & HTAB_PRESENT; m; m &= m - 1)
-            fn(priv, b->slots[__builtin_ctz(m)]);
+        for (unsigned m = htab_present(b); m; m &= m - 1)
+            fn(priv, htab_slot_get(b, __builtin_ctz(m)));
 }
 
 uint64_t htab_scan(const htab *t, uint64_t v, void (*fn)(void *priv, void *entry), void *priv)
@@ -660,7 +747,7 @@ void *htab_random(const htab *t, uint64_t rnd)
         uint64_t r = htab_splitmix(&st);
         size_t idx = (size_t)(r % total);
         const htab_bucket *b = idx < n0 ? &t->tables[0][idx] : &t->tables[1][idx - n0];
-        if (b->meta == 0)
+        if (htab_present(b) == 0)
             continue;
         int count = htab_chain_count(b);
         uint64_t r2 = htab_splitmix(&st);
@@ -673,7 +760,7 @@ void *htab_random(const htab *t, uint64_t rnd)
     size_t idx = (size_t)(htab_splitmix(&st) % total);
     for (size_t k = 0; k < total; k++, idx = (idx + 1) % total) {
         const htab_bucket *b = idx < n0 ? &t->tables[0][idx] : &t->tables[1][idx - n0];
-        if (b->meta != 0)
+        if (htab_present(b) != 0)
             return htab_chain_nth(b, (int)(htab_splitmix(&st) % (uint64_t)htab_chain_count(b)));
     }
     HTAB_ASSERT(0 && "non-empty table without entries");

@@ -10,8 +10,10 @@
  * through the htab_key_fn given at init; the table never allocates per entry and
  * never owns entries (htab_deinit/htab_clear can hand them to a free callback).
  *
- * Layout: a power-of-two array of 64-byte buckets. A bucket holds 7 entry
- * pointers and, for each, the 8 high bits of its hash (the "tag"); a lookup
+ * Layout: a power-of-two array of 64-byte buckets. A bucket holds 9 entry
+ * pointers, stored in 6 bytes each (entries must live below 2^48, as every
+ * user-space address on x86-64 and arm64 Linux does; the table aborts on one
+ * that does not), and, for each, the 8 high bits of its hash (the "tag"); a lookup
  * reads one bucket, compares tags, and calls the key function only on a tag
  * match. A full bucket turns its last slot into a pointer to a child bucket, so
  * an entry always lives in the chain of its home bucket (hash & mask), which is
@@ -25,10 +27,14 @@
  * (htab_hash for a plain table, htab_hash_nocase for one made with
  * htab_init_nocase, the table's own function for htab_init_hashfn).
  *
+ * Packed pointers are invisible to leak checkers (LeakSanitizer, valgrind): an
+ * entry only a table still holds at exit is reported as leaked, so tables that
+ * live until exit must be emptied with a free callback first.
+ *
  * Pointers: the key pointer of a lookup is borrowed for the call; entries are
- * borrowed by the table for as long as they are in it; a slot pointer returned
- * by htab_find/htab_find_entry stays valid until the next insert, delete,
- * rehash step, clear or deinit (lookups and scans never change the table).
+ * borrowed by the table for as long as they are in it; an htab_ref filled by
+ * htab_find_ref stays valid until the next insert, delete, rehash step, clear or
+ * deinit (lookups and scans never change the table).
  * Not thread-safe: a table is used by one thread at a time.
  */
 
@@ -84,13 +90,28 @@ size_t htab_size(const htab *t);
 /* Bytes of buckets (both tables and all child buckets). */
 size_t htab_mem_usage(const htab *t);
 
-/* The slot holding the entry whose key is key/len, or NULL. hash must be
- * htab_key_hash(t, key, len). Never changes the table. */
-void **htab_find(const htab *t, uint64_t hash, const char *key, size_t len);
-/* The slot holding exactly the pointer entry (hash = its key's hash), or NULL.
- * After reallocating an entry the caller stores the new pointer: *slot = newptr
- * (the new entry must have the same key). */
-void **htab_find_entry(const htab *t, uint64_t hash, const void *entry);
+/* Where a found entry sits, to replace it without a second lookup. Slots hold
+ * packed 6-byte pointers, so the table hands out this instead of a void **. */
+typedef struct htab_ref {
+    htab_bucket *bucket;
+    int slot;
+} htab_ref;
+
+/* The entry whose key is key/len, or NULL. hash must be htab_key_hash(t, key,
+ * len). Never changes the table. */
+void *htab_find(const htab *t, uint64_t hash, const char *key, size_t len);
+/* As htab_find, and when found also fills *ref with the entry's place. */
+void *htab_find_ref(const htab *t, uint64_t hash, const char *key, size_t len, htab_ref *ref);
+/* Stores entry in the place ref names, replacing the entry found there: after
+ * reallocating an entry (the new one must have the same key). */
+void htab_ref_set(const htab_ref *ref, void *entry);
+/* entry if exactly that pointer is in the table (hash = its key's hash), else
+ * NULL. */
+void *htab_find_entry(const htab *t, uint64_t hash, const void *entry);
+/* Replaces exactly the pointer old (hash = its key's hash) by entry, which must
+ * have the same key. Returns 1, or 0 (and changes nothing) if old is not in the
+ * table. */
+int htab_replace(htab *t, uint64_t hash, const void *old, void *entry);
 /* Adds entry, whose key hashes to hash and must not be in the table yet. May
  * start a resize; does one rehash step. */
 void htab_insert(htab *t, uint64_t hash, void *entry);

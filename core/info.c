@@ -67,9 +67,9 @@ void server_stat_error(const char *err, size_t len)
         n++;
     if (!server.errorstats.keyfn)
         htab_init(&server.errorstats, errstat_key);
-    void **slot = htab_find(&server.errorstats, htab_hash(err, n), err, n);
-    if (slot) {
-        ((errstat *)*slot)->count++;
+    errstat *found = htab_find(&server.errorstats, htab_hash(err, n), err, n);
+    if (found) {
+        found->count++;
         return;
     }
     if (htab_size(&server.errorstats) >= 128)
@@ -86,6 +86,13 @@ static void errstat_free(void *e, void *priv)
 {
     (void)priv;
     zfree(e);
+}
+
+void info_deinit(void)
+{
+    if (server.errorstats.keyfn)
+        htab_deinit(&server.errorstats, errstat_free, NULL);
+    memset(&server.errorstats, 0, sizeof(server.errorstats)); /* server_stat_error re-inits */
 }
 
 void info_reset_stats(void)

@@ -11,5 +11,8 @@ size_t info_section(const char *section, char *buf, size_t cap);
 void info_reset_stats(void);
 /* Samples ops/sec (from the cron). */
 void info_track_ops(void);
+/* Frees the error statistics (at exit: the table keeps its entries in packed
+ * pointers a leak checker cannot see, so they must be freed, not just held). */
+void info_deinit(void);
 
 #endif

@@ -50,10 +50,9 @@ void multi_touch_key(db *d, const char *key, size_t len)
 {
     if (htab_size(&d->watched) == 0)
         return;
-    void **slot = htab_find(&d->watched, htab_hash(key, len), key, len);
-    if (!slot)
+    watchkey *w = htab_find(&d->watched, htab_hash(key, len), key, len);
+    if (!w)
         return;
-    watchkey *w = *slot;
     for (int i = 0; i < w->n; i++)
         w->clients[i]->flags |= CLIENT_DIRTY_CAS;
 }
@@ -85,11 +84,8 @@ static void watch_key_add(client *c, const char *key, size_t len)
     }
     db *d = c->db;
     uint64_t h = htab_hash(key, len);
-    void **slot = htab_find(&d->watched, h, key, len);
-    watchkey *w;
-    if (slot) {
-        w = *slot;
-    } else {
+    watchkey *w = htab_find(&d->watched, h, key, len);
+    if (!w) {
         w = zcalloc(sizeof *w + len);
         w->len = len;
         memcpy(w->key, key, len);
@@ -116,9 +112,8 @@ static void unwatch_all(client *c)
     for (int i = 0; i < c->nwatched; i++) {
         watch_key *k = c->watched[i];
         uint64_t h = htab_hash(k->key, k->len);
-        void **slot = htab_find(&k->db->watched, h, k->key, k->len);
-        if (slot) {
-            watchkey *w = *slot;
+        watchkey *w = htab_find(&k->db->watched, h, k->key, k->len);
+        if (w) {
             for (int j = 0; j < w->n; j++) {
                 if (w->clients[j] == c) {
                     w->clients[j] = w->clients[--w->n];

@@ -12,6 +12,7 @@
 #include "block.h"
 #include "db.h"
 #include "dispatch.h"
+#include "info.h"
 #include "multi.h"
 #include "reply.h"
 
@@ -88,6 +89,7 @@ static int teardown(void **state)
     (void)state;
     block_handle_ready();
     dispatch_deinit();
+    info_deinit();
     server.ncommands = 0;
     db_free_all();
     ev_free(server.loop);

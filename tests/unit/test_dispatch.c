@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "dispatch.h"
+#include "info.h"
 #include "multi.h"
 #include "reply.h"
 
@@ -50,6 +51,7 @@ static int teardown(void **state)
 {
     (void)state;
     dispatch_deinit();
+    info_deinit();
     server.ncommands = 0;
     server.pending_write = NULL;
     return 0;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "info.h"
 #include "reply.h"
 
 /* main.c is not linked: the global the core reads lives here. */
@@ -45,6 +46,7 @@ static int teardown(void **state)
 {
     client_del(*state);
     server.pending_write = NULL;
+    info_deinit();
     return 0;
 }
 
