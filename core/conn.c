@@ -21,24 +21,39 @@
 #define MAX_ACCEPTS_PER_CALL 1000
 #define QBUF_MIN_READ (16 * 1024)
 #define MAX_IOV 64
-/* io_uring batch reads: a slice of the arena per client in the common case.
- * The arena is shared out among the clients of a round: 64 KB each (what the
- * read() path reads) when at most 16 are readable, down to 16 KB each, which
- * takes any ordinary pipeline whole; a client with more waiting is read again
- * on the next turn. */
-#define READ_ARENA_SLICE_MIN (16 * 1024)
-#define READ_ARENA_SLICE_MAX (64 * 1024)
-#define READ_ARENA_SIZE (1024 * 1024)
-/* io_uring batch writes: iovecs per send; more output waits for the next
- * round of the same pass. */
+/* io_uring sends: iovecs per operation; more output goes in the next turn. */
 #define WRITE_IOV_PER_OP 16
 
 static void on_readable(ev_loop *loop, int fd, void *priv, int mask);
 static void on_writable(ev_loop *loop, int fd, void *priv, int mask);
 
+/* io_uring streaming: a completion's tag names the client by fd and id, so
+ * one that arrives after its client is gone (or its fd reused) is ignored. */
+#define TAG_FD_BITS 20
+#define TAG_ID_MASK ((1ULL << 40) - 1)
+
+static uint64_t client_tag(uint64_t kind, const client *c)
+{
+    return URING_TAG(kind, (((uint64_t)c->id & TAG_ID_MASK) << TAG_FD_BITS) | (uint64_t)c->fd);
+}
+
+static client *tag_client(uint64_t tag)
+{
+    uint64_t v = URING_TAG_VALUE(tag);
+    uint64_t fd = v & ((1ULL << TAG_FD_BITS) - 1);
+    if (fd >= (uint64_t)server.nbyfd)
+        return NULL;
+    client *c = server.byfd[fd];
+    return c && ((uint64_t)c->id & TAG_ID_MASK) == v >> TAG_FD_BITS ? c : NULL;
+}
+
 static void client_free(client *c)
 {
     if (c->fd >= 0) {
+        if (c->flags & CLIENT_STREAMING)
+            uring_cancel(client_tag(URING_TAG_RECV, c));
+        if (server.byfd && c->fd < server.nbyfd && server.byfd[c->fd] == c)
+            server.byfd[c->fd] = NULL;
         ev_del_fd(server.loop, c->fd, EV_READABLE | EV_WRITABLE);
         close(c->fd);
     }
@@ -131,7 +146,12 @@ void conn_accept(ev_loop *loop, int lfd, void *priv, int mask)
         if (!is_unix)
             net_tune_client(fd, server.cfg.tcp_keepalive);
         client *c = client_create(fd, is_unix);
-        if (ev_add_fd(loop, fd, EV_READABLE, on_readable, c) < 0) {
+        if (server.byfd) {
+            /* Input streams in through the ring from now on. */
+            server.byfd[fd] = c;
+            c->flags |= CLIENT_STREAMING;
+            uring_recv_stream(fd, client_tag(URING_TAG_RECV, c));
+        } else if (ev_add_fd(loop, fd, EV_READABLE, on_readable, c) < 0) {
             client_free(c);
             continue;
         }
@@ -336,77 +356,13 @@ static void on_readable(ev_loop *loop, int fd, void *priv, int mask)
     (void)loop;
     (void)mask;
     client *c = priv;
-    if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_READ_QUEUED))
+    if (c->flags & CLIENT_CLOSE_ASAP)
         return;
-    if (server.read_arena) {
-        /* Read later with every other client readable in this turn, in one
-         * io_uring_enter (read_queued). */
-        if (server.nreadq == server.capreadq) {
-            server.capreadq = server.capreadq ? server.capreadq * 2 : 64;
-            server.readq = zrealloc(server.readq, sizeof(client *) * (size_t)server.capreadq);
-        }
-        server.readq[server.nreadq++] = c;
-        c->flags |= CLIENT_READ_QUEUED;
-        return;
-    }
     size_t len;
     int into_qbuf;
     char *buf = read_target(c, server.readbuf, SHARED_READ_SIZE, &len, &into_qbuf);
     ssize_t n = read(fd, buf, len);
     read_done(c, buf, n, n < 0 ? errno : 0, into_qbuf);
-}
-
-/* The event loop's after-events hook with io_uring: reads every client that
- * on_readable queued in this turn with one io_uring_enter per round, then
- * processes their input in event order. */
-static void read_queued(ev_loop *loop)
-{
-    (void)loop;
-    struct {
-        client *c;
-        char *buf;
-        int into_qbuf;
-    } op[URING_ENTRIES];
-    int res[URING_ENTRIES];
-    int i = 0;
-    /* In rounds of at most one arena's worth of clients. Results are applied
-     * in the order the events came, as the read() path would have. */
-    while (i < server.nreadq) {
-        unsigned nop = 0;
-        size_t used = 0, left = (size_t)(server.nreadq - i);
-        size_t slice = READ_ARENA_SIZE / (left ? left : 1);
-        slice = slice < READ_ARENA_SLICE_MIN   ? READ_ARENA_SLICE_MIN
-                : slice > READ_ARENA_SLICE_MAX ? READ_ARENA_SLICE_MAX
-                                               : slice;
-        for (; i < server.nreadq && nop < URING_ENTRIES; i++) {
-            client *c = server.readq[i];
-            if (c->flags & CLIENT_CLOSE_ASAP) {
-                c->flags &= ~CLIENT_READ_QUEUED;
-                continue;
-            }
-            if (used + slice > READ_ARENA_SIZE && reads_shared(c))
-                break; /* no slice left for a common-case read: next round */
-            c->flags &= ~CLIENT_READ_QUEUED;
-            size_t len;
-            op[nop].c = c;
-            op[nop].buf =
-                read_target(c, server.read_arena + used, slice, &len, &op[nop].into_qbuf);
-            if (!op[nop].into_qbuf)
-                used += slice;
-            uring_recv(c->fd, op[nop].buf, len, nop);
-            nop++;
-        }
-        uring_run(res);
-        for (unsigned k = 0; k < nop; k++) {
-            client *c = op[k].c;
-            /* A command of a client before it in this batch may have closed it. */
-            if (c->flags & CLIENT_CLOSE_ASAP)
-                continue;
-            read_done(c, op[k].buf, res[k] < 0 ? -1 : res[k], res[k] < 0 ? -res[k] : 0,
-                      op[k].into_qbuf);
-        }
-    }
-    server.nreadq = 0;
 }
 
 /* Points iov (up to max entries) at c's unsent output, oldest first: the
@@ -551,8 +507,13 @@ void conn_resume_unblocked(void)
 
 static void free_closing(void)
 {
+    int kept = 0;
     for (int i = 0; i < server.nclosing; i++) {
         client *c = server.closing[i];
+        if (c->flags & CLIENT_SEND_INFLIGHT) {
+            server.closing[kept++] = c; /* its buffers are lent: next turn */
+            continue;
+        }
         /* Drop it from the pending-write and unblocked lists first. */
         for (client **pp = &server.pending_write; *pp; pp = &(*pp)->next_pending) {
             if (*pp == c) {
@@ -576,67 +537,152 @@ static void free_closing(void)
         }
         client_free(c);
     }
-    server.nclosing = 0;
+    server.nclosing = kept;
 }
 
-/* The pending-write pass through io_uring: one send (one buffer) or sendmsg
- * (several) per client, all submitted with one io_uring_enter per round of
- * URING_ENTRIES clients, each result applied as write_client applies a
- * write()'s. */
-static void write_pending_batched(void)
+/* ---- io_uring streaming ------------------------------------------------
+ * Each client has a multishot recv armed; its input arrives in buffers the
+ * ring lends. The turn's sends are queued here and submitted by the wait
+ * that ends the turn (stream_wait): one io_uring_enter per turn. */
+
+/* Applies a send's result as write_client applies a write()'s. */
+static void stream_sent(client *c, int w)
+{
+    c->flags &= ~CLIENT_SEND_INFLIGHT;
+    if (c->flags & CLIENT_CLOSE_ASAP)
+        return;
+    if (w < 0) {
+        if (w == -EAGAIN || w == -EWOULDBLOCK || w == -EINTR)
+            after_write(c); /* the socket is full: wait until writable */
+        else
+            conn_close_asap(c);
+        return;
+    }
+    consume_output(c, (size_t)w);
+    if ((size_t)w == c->inflight && reply_pending(c)) {
+        /* More output than one operation carries: the rest goes next turn,
+         * which must not sleep first. */
+        c->flags |= CLIENT_PENDING_WRITE;
+        c->next_pending = server.pending_write;
+        server.pending_write = c;
+        server.stream_again = 1;
+        return;
+    }
+    after_write(c);
+}
+
+/* Queues one send per client with output; the wait submits them. */
+static void stream_queue_sends(void)
 {
     static struct iovec iov[URING_ENTRIES * WRITE_IOV_PER_OP];
     static struct msghdr msg[URING_ENTRIES];
-    client *op[URING_ENTRIES];
-    size_t total[URING_ENTRIES];
-    int res[URING_ENTRIES];
+    unsigned k = 0;
     while (server.pending_write) {
-        unsigned nop = 0;
-        while (server.pending_write && nop < URING_ENTRIES) {
-            client *c = server.pending_write;
-            server.pending_write = c->next_pending;
-            c->next_pending = NULL;
-            c->flags &= ~CLIENT_PENDING_WRITE;
-            if (c->flags & CLIENT_CLOSE_ASAP)
-                continue;
-            struct iovec *v = &iov[nop * WRITE_IOV_PER_OP];
-            int n = fill_iov(c, v, WRITE_IOV_PER_OP, &total[nop]);
-            if (n == 0) {
-                reply_free_all(c);
-                after_write(c);
-                continue;
-            }
-            if (n == 1) {
-                uring_send(c->fd, v[0].iov_base, v[0].iov_len, nop);
-            } else {
-                msg[nop] = (struct msghdr){.msg_iov = v, .msg_iovlen = (size_t)n};
-                uring_sendmsg(c->fd, &msg[nop], nop);
-            }
-            op[nop++] = c;
+        client *c = server.pending_write;
+        server.pending_write = c->next_pending;
+        c->next_pending = NULL;
+        c->flags &= ~CLIENT_PENDING_WRITE;
+        if (c->flags & CLIENT_CLOSE_ASAP)
+            continue;
+        if (k == URING_ENTRIES) {
+            /* The iovecs are read at submission: submit before reusing. */
+            uring_flush();
+            k = 0;
         }
-        uring_run(res);
-        for (unsigned k = 0; k < nop; k++) {
-            client *c = op[k];
-            int w = res[k];
-            if (w < 0) {
-                if (w == -EAGAIN || w == -EWOULDBLOCK || w == -EINTR)
-                    after_write(c); /* the socket is full: wait until writable */
-                else
-                    conn_close_asap(c);
-                continue;
-            }
-            consume_output(c, (size_t)w);
-            if ((size_t)w == total[k] && reply_pending(c)) {
-                /* More output than the iovecs one operation carries: the
-                 * rest goes in the next round. */
-                c->flags |= CLIENT_PENDING_WRITE;
-                c->next_pending = server.pending_write;
-                server.pending_write = c;
-                continue;
-            }
+        struct iovec *v = &iov[k * WRITE_IOV_PER_OP];
+        int n = fill_iov(c, v, WRITE_IOV_PER_OP, &c->inflight);
+        if (n == 0) {
+            reply_free_all(c);
             after_write(c);
+            continue;
+        }
+        if (n == 1) {
+            uring_send(c->fd, v[0].iov_base, v[0].iov_len, client_tag(URING_TAG_SEND, c));
+        } else {
+            msg[k] = (struct msghdr){.msg_iov = v, .msg_iovlen = (size_t)n};
+            uring_sendmsg(c->fd, &msg[k], client_tag(URING_TAG_SEND, c));
+        }
+        c->flags |= CLIENT_SEND_INFLIGHT;
+        k++;
+    }
+}
+
+/* Input that arrived for c in a lent buffer. */
+static void stream_input(client *c, const char *data, size_t n)
+{
+    if (reads_shared(c)) {
+        read_done(c, data, (ssize_t)n, 0, 0);
+        return;
+    }
+    if (c->qcap - c->qlen < n) {
+        size_t want = c->qlen + (n > QBUF_MIN_READ ? n : QBUF_MIN_READ);
+        if (c->qneed > want)
+            want = c->qneed;
+        c->qbuf = zrealloc(c->qbuf, want);
+        c->qcap = want;
+    }
+    memcpy(c->qbuf + c->qlen, data, n);
+    read_done(c, c->qbuf + c->qlen, (ssize_t)n, 0, 1);
+}
+
+static void stream_received(const uring_cqe_rec *e)
+{
+    client *c = tag_client(e->tag);
+    if (c && (c->flags & CLIENT_CLOSE_ASAP))
+        c = NULL;
+    if (e->flags & URING_CQE_BUFFER) {
+        if (c && e->res > 0)
+            stream_input(c, uring_buf(e->flags), (size_t)e->res);
+        uring_buf_release(e->flags);
+    }
+    if (!c || (e->flags & URING_CQE_MORE))
+        return;
+    /* The stream ended. */
+    if (c->flags & CLIENT_CLOSE_ASAP)
+        return; /* its input closed it */
+    if (e->res == 0 || (e->res < 0 && e->res != -ENOBUFS && e->res != -EINTR &&
+                        e->res != -EAGAIN && e->res != -ECANCELED)) {
+        c->flags &= ~CLIENT_STREAMING;
+        read_done(c, NULL, e->res == 0 ? 0 : -1, e->res == 0 ? 0 : -e->res, 0);
+        return;
+    }
+    if (e->res == -ENOBUFS)
+        uring_bufs_grow();
+    uring_recv_stream(c->fd, client_tag(URING_TAG_RECV, c));
+}
+
+/* The event loop's sleep: submits the turn's sends and waits for input,
+ * a timer's time, or activity on the epoll set (accepts, blocked writes). */
+static int stream_wait(ev_loop *loop, int timeout_ms)
+{
+    long long timeout_us = timeout_ms < 0 ? -1 : (long long)timeout_ms * 1000;
+    if (server.stream_again)
+        timeout_us = 0;
+    server.stream_again = 0;
+    uring_cqe_rec *cq;
+    int n = uring_wait(timeout_us, &cq), epoll_ready = 0;
+    /* Sends first: their bytes left before anything below adds output. */
+    for (int i = 0; i < n; i++) {
+        if (URING_TAG_KIND(cq[i].tag) == URING_TAG_SEND) {
+            client *c = tag_client(cq[i].tag);
+            if (c)
+                stream_sent(c, cq[i].res);
         }
     }
+    for (int i = 0; i < n; i++) {
+        switch (URING_TAG_KIND(cq[i].tag)) {
+        case URING_TAG_RECV:
+            stream_received(&cq[i]);
+            break;
+        case URING_TAG_POLL:
+            epoll_ready = 1;
+            uring_poll_in(ev_epoll_fd(loop), URING_TAG(URING_TAG_POLL, 0));
+            break;
+        default:
+            break;
+        }
+    }
+    return epoll_ready;
 }
 
 void conn_before_sleep(ev_loop *loop)
@@ -649,8 +695,11 @@ void conn_before_sleep(ev_loop *loop)
     block_handle_ready();
     conn_resume_unblocked();
     block_handle_ready();
-    if (uring_active()) {
-        write_pending_batched();
+    if (server.byfd) {
+        /* Closing first: a client freed later must not have a send queued. */
+        free_closing();
+        if (!server.shutdown_asap)
+            stream_queue_sends();
     } else {
         while (server.pending_write) {
             client *c = server.pending_write;
@@ -671,13 +720,17 @@ void conn_setup_io(ev_loop *loop)
     if (!server.cfg.io_uring)
         return;
     char err[256];
-    if (uring_init(err, sizeof err) < 0) {
+    if (ev_setsize(loop) > (1 << TAG_FD_BITS))
+        snprintf(err, sizeof err, "more than %d descriptors", 1 << TAG_FD_BITS);
+    if (ev_setsize(loop) > (1 << TAG_FD_BITS) || uring_init(err, sizeof err) < 0) {
         log_msg(LOG_WARNING, "io_uring not available (%s): socket I/O uses read()/write()", err);
         return;
     }
-    server.read_arena = zmalloc(READ_ARENA_SIZE);
-    ev_set_after_events(loop, read_queued);
-    log_msg(LOG_VERBOSE, "Socket I/O batched through io_uring");
+    server.nbyfd = ev_setsize(loop);
+    server.byfd = zcalloc(sizeof(client *) * (size_t)server.nbyfd);
+    uring_poll_in(ev_epoll_fd(loop), URING_TAG(URING_TAG_POLL, 0));
+    ev_set_waiter(loop, stream_wait);
+    log_msg(LOG_VERBOSE, "Socket I/O streamed through io_uring");
 }
 
 void conn_check_timeouts(long long now_ms)
@@ -706,11 +759,9 @@ void conn_free_all(void)
         client_free(server.clients);
     server.nclosing = 0;
     server.nunblocked = 0;
-    server.nreadq = 0;
-    zfree(server.readq);
-    server.readq = NULL;
-    zfree(server.read_arena);
-    server.read_arena = NULL;
+    zfree(server.byfd);
+    server.byfd = NULL;
+    server.nbyfd = 0;
     uring_free();
 }
 

@@ -37,7 +37,7 @@ struct ev_loop {
     long long *deleted; /* ids cancelled while in the heap (lazy removal) */
     int ndeleted, capdeleted;
     ev_hook_fn before_sleep;
-    ev_hook_fn after_events;
+    ev_wait_fn waiter;
 };
 
 long long ev_ustime(void)
@@ -220,9 +220,14 @@ void ev_set_before_sleep(ev_loop *l, ev_hook_fn fn)
     l->before_sleep = fn;
 }
 
-void ev_set_after_events(ev_loop *l, ev_hook_fn fn)
+void ev_set_waiter(ev_loop *l, ev_wait_fn fn)
 {
-    l->after_events = fn;
+    l->waiter = fn;
+}
+
+int ev_epoll_fd(ev_loop *l)
+{
+    return l->epfd;
 }
 
 void ev_stop(ev_loop *l)
@@ -264,7 +269,11 @@ void ev_run(ev_loop *l)
             long long d = l->heap[0].when_us - ev_monotonic_us();
             timeout = d <= 0 ? 0 : (int)((d + 999) / 1000);
         }
-        int n = epoll_wait(l->epfd, l->events, l->setsize, timeout);
+        int n = 0;
+        if (!l->waiter)
+            n = epoll_wait(l->epfd, l->events, l->setsize, timeout);
+        else if (l->waiter(l, timeout))
+            n = epoll_wait(l->epfd, l->events, l->setsize, 0);
         for (int i = 0; i < n; i++) {
             int fd = l->events[i].data.fd;
             uint32_t ev = l->events[i].events;
@@ -277,8 +286,6 @@ void ev_run(ev_loop *l)
                 s->wfn(l, fd, s->wpriv, EV_WRITABLE);
             }
         }
-        if (l->after_events)
-            l->after_events(l);
         run_timers(l);
     }
 }

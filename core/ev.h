@@ -23,9 +23,12 @@ int ev_fd_mask(ev_loop *loop, int fd);
 long long ev_add_timer(ev_loop *loop, long long ms, ev_timer_fn fn, void *priv);
 void ev_del_timer(ev_loop *loop, long long id);
 void ev_set_before_sleep(ev_loop *loop, ev_hook_fn fn);
-/* Runs fn once per turn after the file events of the turn were dispatched,
- * before the timers, so handlers can leave work to be done for all fds at once. */
-void ev_set_after_events(ev_loop *loop, ev_hook_fn fn);
+/* Replaces the loop's sleep: fn waits up to timeout_ms (-1: no limit) for
+ * whatever it watches itself and returns 1 when the epoll set may have
+ * events to dispatch (they are then fetched without waiting), else 0. */
+typedef int (*ev_wait_fn)(ev_loop *loop, int timeout_ms);
+void ev_set_waiter(ev_loop *loop, ev_wait_fn fn);
+int ev_epoll_fd(ev_loop *loop);
 /* Runs until ev_stop. */
 void ev_run(ev_loop *loop);
 void ev_stop(ev_loop *loop);

@@ -102,7 +102,8 @@ enum {
     CLIENT_NO_EVICT = 1 << 12,
     CLIENT_NO_TOUCH = 1 << 13,
     CLIENT_PAUSED = 1 << 14,
-    CLIENT_READ_QUEUED = 1 << 15, /* readable, in the batch read after this turn's events */
+    CLIENT_STREAMING = 1 << 15,   /* io_uring streaming: a multishot recv is armed */
+    CLIENT_SEND_INFLIGHT = 1 << 16, /* io_uring streaming: a send awaits its result */
 };
 
 typedef struct reply_chunk {
@@ -137,6 +138,7 @@ struct client {
     size_t csent; /* bytes of the head chunk already written */
     reply_chunk *chead, *ctail;
     size_t reply_bytes;
+    size_t inflight; /* io_uring streaming: bytes offered by the send in flight */
     client *next_pending;
     /* command being run and its last command */
     command *lastcmd;
@@ -267,12 +269,12 @@ typedef struct server_state {
     int nunblocked, capunblocked;
     client **closing;
     int nclosing, capclosing;
-    client **readq; /* io_uring: readable clients of this turn, read in one batch */
-    int nreadq, capreadq;
     int blocked_clients;
     /* shared buffers */
     char *readbuf;
-    char *read_arena; /* io_uring: one slice per client of a batch read */
+    client **byfd;    /* io_uring streaming: clients by fd, to match completions */
+    int nbyfd;
+    int stream_again; /* io_uring streaming: output left over, do not sleep */
     resp_parser parser;
     resp_parser prefetch_parser; /* looks ahead in a pipeline to prefetch keys */
     /* microsecond clock, read once per input batch and once per command end:

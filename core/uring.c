@@ -1,112 +1,226 @@
-/* uring.c: batched socket I/O: many recv/send operations in one io_uring_enter. */
+/* uring.c: socket I/O through io_uring: input streams in through multishot
+ * recv, the sends of a turn go out with the wait that ends it. */
 #include "uring.h"
 
+#include "alloc.h"
 #include "log.h"
 
 #include <errno.h>
 #include <liburing.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+/* The completion queue holds every send of a turn plus the arrivals (past
+ * INLINE_MAX sends they are collected early). The buffers lent to multishot
+ * recv are BUF_SIZE each, BUF_STEP more each time arrivals ran out of them, up
+ * to NBUFS: a server keeps only as many as one turn's arrivals needed, and
+ * a small arrival touches only the first page of its buffer. */
+#define CQ_ENTRIES 8192
+#define INLINE_MAX 4096
+#define NBUFS 256
+#define BUF_SIZE (16 * 1024)
+#define BUF_STEP 32
+#define BGID 0
+
+_Static_assert(URING_CQE_BUFFER == IORING_CQE_F_BUFFER, "completion flag values");
+_Static_assert(URING_CQE_MORE == IORING_CQE_F_MORE, "completion flag values");
 
 static struct io_uring ring;
 static int active;
-static unsigned queued;
+static struct io_uring_buf_ring *bufring;
+static char *bufs[NBUFS];
+static unsigned nbufs;       /* buffers lent so far (allocated) */
+static unsigned inline_ops;  /* sends queued or submitted since the last wait */
+static uring_cqe_rec *stash; /* completions gathered, not yet handed out */
+static int nstash, capstash;
+static uring_cqe_rec *handed; /* what the last uring_wait returned */
+static int caphanded;
 
 int uring_active(void)
 {
     return active;
 }
 
-/* Setup flags from the most to the least recent kernel: the batch is
- * submitted and reaped by this one thread, nothing runs asynchronously, so
- * the kernel can skip the locking and task-work signalling it would otherwise
- * do (6.1+, then 5.19+); older kernels take the plain ring. */
-static const unsigned setup_flags[] = {
-    IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER |
-        IORING_SETUP_DEFER_TASKRUN,
-    IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN,
-    0,
-};
+static void stash_cqe(const struct io_uring_cqe *cqe)
+{
+    if (nstash == capstash) {
+        capstash = capstash ? capstash * 2 : 256;
+        stash = zrealloc(stash, sizeof *stash * (size_t)capstash);
+    }
+    stash[nstash++] = (uring_cqe_rec){cqe->user_data, cqe->res, cqe->flags};
+}
 
-static struct io_uring_sqe *next_sqe(unsigned idx)
+/* Moves every completion in the queue to the stash. */
+static void harvest(void)
+{
+    struct io_uring_cqe *cqe;
+    unsigned head, seen = 0;
+    io_uring_for_each_cqe(&ring, head, cqe)
+    {
+        stash_cqe(cqe);
+        seen++;
+    }
+    io_uring_cq_advance(&ring, seen);
+}
+
+/* Fails on anything but an interruption: the kernel may have taken part of
+ * what was submitted, and falling back would need to know which part. */
+static void enter_failed(int r)
+{
+    log_msg(LOG_WARNING, "io_uring: io_uring_enter failed: %s", strerror(-r));
+    abort();
+}
+
+static int enter_ok(int r)
+{
+    return r >= 0 || r == -EINTR || r == -EAGAIN || r == -EBUSY;
+}
+
+/* An SQE; a full submission queue is flushed to the kernel first (its sends
+ * complete then, their results wait in the completion queue). */
+static struct io_uring_sqe *stream_sqe(void)
 {
     struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-    if (!sqe || idx >= URING_ENTRIES) {
-        /* A caller bug: more than URING_ENTRIES operations in one run. */
-        log_msg(LOG_WARNING, "io_uring: submission queue overrun (op %u)", idx);
-        abort();
+    if (!sqe) {
+        uring_flush();
+        sqe = io_uring_get_sqe(&ring);
+        if (!sqe)
+            enter_failed(-EBUSY);
     }
-    queued++;
     return sqe;
 }
 
-void uring_recv(int fd, void *buf, size_t len, unsigned idx)
+void uring_flush(void);
+
+void uring_recv_stream(int fd, uint64_t tag)
 {
-    struct io_uring_sqe *sqe = next_sqe(idx);
-    io_uring_prep_recv(sqe, fd, buf, len, MSG_DONTWAIT);
-    io_uring_sqe_set_data64(sqe, idx);
+    struct io_uring_sqe *sqe = stream_sqe();
+    io_uring_prep_recv_multishot(sqe, fd, NULL, 0, 0);
+    sqe->flags |= IOSQE_BUFFER_SELECT;
+    sqe->buf_group = BGID;
+    io_uring_sqe_set_data64(sqe, tag);
 }
 
-void uring_send(int fd, const void *buf, size_t len, unsigned idx)
+void uring_poll_in(int fd, uint64_t tag)
 {
-    struct io_uring_sqe *sqe = next_sqe(idx);
+    struct io_uring_sqe *sqe = stream_sqe();
+    io_uring_prep_poll_add(sqe, fd, POLLIN);
+    io_uring_sqe_set_data64(sqe, tag);
+}
+
+void uring_cancel(uint64_t tag)
+{
+    struct io_uring_sqe *sqe = stream_sqe();
+    io_uring_prep_cancel64(sqe, tag, IORING_ASYNC_CANCEL_ALL);
+    io_uring_sqe_set_data64(sqe, URING_TAG(URING_TAG_IGNORE, 0));
+}
+
+void uring_flush(void)
+{
+    int r = io_uring_submit(&ring);
+    if (!enter_ok(r))
+        enter_failed(r);
+}
+
+/* Too many sends waiting in the completion queue: collect them now. */
+static void drain_inline(void)
+{
+    if (inline_ops < INLINE_MAX)
+        return;
+    int r = io_uring_submit_and_wait(&ring, inline_ops);
+    if (!enter_ok(r))
+        enter_failed(r);
+    harvest();
+    inline_ops = 0;
+}
+
+void uring_send(int fd, const void *buf, size_t len, uint64_t tag)
+{
+    drain_inline();
+    struct io_uring_sqe *sqe = stream_sqe();
     io_uring_prep_send(sqe, fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-    io_uring_sqe_set_data64(sqe, idx);
+    io_uring_sqe_set_data64(sqe, tag);
+    inline_ops++;
 }
 
-void uring_sendmsg(int fd, const struct msghdr *msg, unsigned idx)
+void uring_sendmsg(int fd, const struct msghdr *msg, uint64_t tag)
 {
-    struct io_uring_sqe *sqe = next_sqe(idx);
+    drain_inline();
+    struct io_uring_sqe *sqe = stream_sqe();
     io_uring_prep_sendmsg(sqe, fd, msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-    io_uring_sqe_set_data64(sqe, idx);
+    io_uring_sqe_set_data64(sqe, tag);
+    inline_ops++;
 }
 
-int uring_run(int *res)
+int uring_wait(long long timeout_us, uring_cqe_rec **out)
 {
-    unsigned n = queued, done = 0;
-    queued = 0;
-    while (done < n) {
-        /* Every operation carries MSG_DONTWAIT, so each completes (or fails
-         * with -EAGAIN) while it is submitted: waiting for all of them costs
-         * nothing more than the one io_uring_enter. */
-        int r = io_uring_submit_and_wait(&ring, n - done);
-        if (r < 0 && r != -EINTR && r != -EAGAIN && r != -EBUSY) {
-            log_msg(LOG_WARNING, "io_uring: io_uring_enter failed: %s", strerror(-r));
-            abort();
-        }
+    /* The sends complete while they are submitted (MSG_DONTWAIT), so waiting
+     * for one completion more than them waits for news from the network. */
+    unsigned want = inline_ops + 1;
+    inline_ops = 0;
+    if (nstash > 0)
+        timeout_us = 0;
+    int r;
+    if (timeout_us < 0) {
+        r = io_uring_submit_and_wait(&ring, want);
+    } else {
+        struct __kernel_timespec ts = {.tv_sec = timeout_us / 1000000,
+                                       .tv_nsec = (timeout_us % 1000000) * 1000};
         struct io_uring_cqe *cqe;
-        unsigned head, seen = 0;
-        io_uring_for_each_cqe(&ring, head, cqe)
-        {
-            res[cqe->user_data] = cqe->res;
-            seen++;
-        }
-        io_uring_cq_advance(&ring, seen);
-        done += seen;
+        r = io_uring_submit_and_wait_timeout(&ring, &cqe, want, &ts, NULL);
     }
-    return (int)n;
+    if (!enter_ok(r) && r != -ETIME)
+        enter_failed(r);
+    harvest();
+    /* Hand the stash out and gather into the other array from now on, so
+     * what the caller holds stays put even if it queues more. */
+    uring_cqe_rec *t = handed;
+    int tcap = caphanded;
+    handed = stash;
+    caphanded = capstash;
+    stash = t;
+    capstash = tcap;
+    int n = nstash;
+    nstash = 0;
+    *out = handed;
+    return n;
 }
 
-/* Runs one operation already queued and waits up to 100 ms for it. Returns
- * its result, or -ETIME when it did not complete. */
-static int probe_one(void)
+char *uring_buf(unsigned flags)
 {
-    struct __kernel_timespec ts = {.tv_sec = 0, .tv_nsec = 100 * 1000 * 1000};
-    struct io_uring_cqe *cqe;
-    queued = 0;
-    int r = io_uring_submit_and_wait_timeout(&ring, &cqe, 1, &ts, NULL);
-    if (r < 0)
-        return r;
-    r = cqe->res;
-    io_uring_cqe_seen(&ring, cqe);
-    return r;
+    return bufs[flags >> IORING_CQE_BUFFER_SHIFT];
 }
 
-/* A recv on an empty socket must fail at once with -EAGAIN (a kernel that
- * would park it instead would stall the whole batch), and send and sendmsg
- * must work. */
+void uring_buf_release(unsigned flags)
+{
+    unsigned bid = flags >> IORING_CQE_BUFFER_SHIFT;
+    io_uring_buf_ring_add(bufring, bufs[bid], BUF_SIZE, (unsigned short)bid,
+                          io_uring_buf_ring_mask(NBUFS), 0);
+    io_uring_buf_ring_advance(bufring, 1);
+}
+
+void uring_bufs_grow(void)
+{
+    unsigned n = 0;
+    for (; n < BUF_STEP && nbufs < NBUFS; n++, nbufs++) {
+        bufs[nbufs] = zmalloc(BUF_SIZE);
+        io_uring_buf_ring_add(bufring, bufs[nbufs], BUF_SIZE, (unsigned short)nbufs,
+                              io_uring_buf_ring_mask(NBUFS), (int)n);
+    }
+    if (n) {
+        io_uring_buf_ring_advance(bufring, (int)n);
+        log_msg(LOG_DEBUG, "io_uring: %u receive buffers lent", nbufs);
+    }
+}
+
+
+/* Two arrivals on a socket pair, each in a lent buffer and flagged to
+ * continue; sends into a socket until it is full, each completing at
+ * submission; then the cancel ends the stream. */
 static int probe(char *err, size_t errlen)
 {
     int sv[2];
@@ -114,54 +228,121 @@ static int probe(char *err, size_t errlen)
         snprintf(err, errlen, "socketpair: %s", strerror(errno));
         return -1;
     }
-    char in[2], out[2] = {'a', 'b'};
-    struct iovec iov = {.iov_base = out + 1, .iov_len = 1};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-    int rc = -1, r;
-    uring_recv(sv[0], in, sizeof in, 0);
-    if ((r = probe_one()) != -EAGAIN) {
-        const char *what = r == -ETIME ? "no completion" : r < 0 ? strerror(-r) : "data";
-        snprintf(err, errlen, "a MSG_DONTWAIT recv on an empty socket gave %s, not EAGAIN", what);
+    int rc = -1, got = 0, n;
+    uint64_t tag = URING_TAG(URING_TAG_RECV, 1), stag = URING_TAG(URING_TAG_SEND, 1);
+    uring_cqe_rec *cq;
+    uring_recv_stream(sv[0], tag);
+    for (int round = 0; round < 2; round++) {
+        if (write(sv[1], round ? "bc" : "a", (size_t)round + 1) != round + 1) {
+            snprintf(err, errlen, "write: %s", strerror(errno));
+            goto out;
+        }
+        n = uring_wait(100000, &cq);
+        for (int i = 0; i < n; i++) {
+            if (cq[i].tag != tag)
+                continue;
+            int ok = cq[i].res == round + 1 && (cq[i].flags & IORING_CQE_F_MORE) &&
+                     (cq[i].flags & IORING_CQE_F_BUFFER);
+            if (ok && memcmp(uring_buf(cq[i].flags), round ? "bc" : "a", (size_t)round + 1))
+                ok = 0;
+            if (cq[i].flags & IORING_CQE_F_BUFFER)
+                uring_buf_release(cq[i].flags);
+            if (!ok) {
+                snprintf(err, errlen, "multishot recv gave %d (flags %#x)", cq[i].res,
+                         cq[i].flags);
+                goto out;
+            }
+            got++;
+        }
+    }
+    if (got != 2) {
+        snprintf(err, errlen, "multishot recv: %d of 2 arrivals", got);
         goto out;
     }
-    uring_send(sv[1], out, 1, 0);
-    if ((r = probe_one()) != 1) {
-        snprintf(err, errlen, "send: %s", r < 0 ? strerror(-r) : "short");
-        goto out;
+    /* sv[0] now streams into lent buffers; fill sv[0]'s peer direction. */
+    static char block[64 * 1024];
+    for (int i = 0; i < 1000; i++) {
+        uring_send(sv[0], block, sizeof block, stag);
+        n = uring_wait(0, &cq);
+        int res = 1, seen = 0;
+        for (int k = 0; k < n; k++) {
+            if (cq[k].tag == stag) {
+                res = cq[k].res;
+                seen = 1;
+            }
+        }
+        if (!seen) {
+            snprintf(err, errlen, "a MSG_DONTWAIT send did not complete at submission");
+            goto out;
+        }
+        if (res == -EAGAIN) {
+            rc = 0;
+            goto out;
+        }
+        if (res <= 0) {
+            snprintf(err, errlen, "send: %s", res < 0 ? strerror(-res) : "nothing sent");
+            goto out;
+        }
     }
-    uring_sendmsg(sv[1], &msg, 0);
-    if ((r = probe_one()) != 1) {
-        snprintf(err, errlen, "sendmsg: %s", r < 0 ? strerror(-r) : "short");
-        goto out;
-    }
-    uring_recv(sv[0], in, sizeof in, 0);
-    if ((r = probe_one()) != 2 || memcmp(in, out, 2) != 0) {
-        snprintf(err, errlen, "recv: %s", r < 0 ? strerror(-r) : "wrong data");
-        goto out;
-    }
-    rc = 0;
+    snprintf(err, errlen, "send: the socket never filled");
 out:
+    uring_cancel(tag);
+    n = uring_wait(0, &cq); /* the cancel's own completion and the stream's last */
+    for (int i = 0; i < n; i++)
+        if (cq[i].flags & IORING_CQE_F_BUFFER)
+            uring_buf_release(cq[i].flags);
     close(sv[0]);
     close(sv[1]);
     return rc;
 }
 
+/* Setup flags from the most to the least recent kernel: the ring is fed and
+ * reaped by this one thread, so the kernel can skip the locking and the
+ * task-work signalling it would otherwise do (6.1+, then 5.19+). */
+static const unsigned setup_flags[] = {
+    IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER |
+        IORING_SETUP_DEFER_TASKRUN,
+    IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN,
+    0,
+};
+
 int uring_init(char *err, size_t errlen)
 {
     int r = -EINVAL;
-    for (size_t i = 0; i < sizeof setup_flags / sizeof setup_flags[0] && r == -EINVAL; i++)
-        r = io_uring_queue_init(URING_ENTRIES, &ring, setup_flags[i]);
+    for (size_t i = 0; i < sizeof setup_flags / sizeof setup_flags[0] && r == -EINVAL; i++) {
+        struct io_uring_params p = {.flags = setup_flags[i] | IORING_SETUP_CQSIZE,
+                                    .cq_entries = CQ_ENTRIES};
+        r = io_uring_queue_init_params(URING_ENTRIES, &ring, &p);
+    }
     if (r < 0) {
         snprintf(err, errlen, "io_uring_setup: %s", strerror(-r));
         return -1;
     }
+    active = 1;
+    size_t sz = sizeof(struct io_uring_buf) * NBUFS;
+    void *mem = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) {
+        snprintf(err, errlen, "mmap: %s", strerror(errno));
+        uring_free();
+        return -1;
+    }
+    bufring = mem;
+    io_uring_buf_ring_init(bufring);
+    struct io_uring_buf_reg reg = {
+        .ring_addr = (uint64_t)(uintptr_t)mem, .ring_entries = NBUFS, .bgid = BGID};
+    r = io_uring_register_buf_ring(&ring, &reg, 0);
+    if (r < 0) {
+        snprintf(err, errlen, "buffer ring: %s", strerror(-r));
+        uring_free();
+        return -1;
+    }
+    uring_bufs_grow();
     if (probe(err, errlen) < 0) {
-        io_uring_queue_exit(&ring);
+        uring_free();
         return -1;
     }
     /* Lets io_uring_enter skip looking the ring's fd up on every call. */
     io_uring_register_ring_fd(&ring);
-    active = 1;
     return 0;
 }
 
@@ -171,4 +352,15 @@ void uring_free(void)
         return;
     io_uring_queue_exit(&ring);
     active = 0;
+    if (bufring)
+        munmap(bufring, sizeof(struct io_uring_buf) * NBUFS);
+    bufring = NULL;
+    for (unsigned i = 0; i < nbufs; i++)
+        zfree(bufs[i]);
+    nbufs = 0;
+    inline_ops = 0;
+    zfree(stash);
+    zfree(handed);
+    stash = handed = NULL;
+    nstash = capstash = caphanded = 0;
 }

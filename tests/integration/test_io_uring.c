@@ -20,7 +20,11 @@ static int uring_wanted; /* the io-uring setting of the running group */
 static int start_with(int on)
 {
     uring_wanted = on;
-    return hs_start_modis(&srv, on ? "  \"io-uring\": \"yes\"" : "  \"io-uring\": \"no\"", NULL);
+    /* DEBUG SLEEP holds the event loop while input piles up. */
+    return hs_start_modis(&srv,
+                          on ? "  \"io-uring\": \"yes\",\n  \"enable-debug-command\": \"local\""
+                             : "  \"io-uring\": \"no\",\n  \"enable-debug-command\": \"local\"",
+                          NULL);
 }
 
 static int start_uring_off(void **state)
@@ -257,6 +261,66 @@ static void three_hundred_clients_at_once_each_get_their_own_replies(void **stat
     }
 }
 
+/* While the server sleeps, 300 clients send their pipelines (one of them a
+ * 1 MB value): everything arrives in one turn, more arrivals than the ring
+ * has buffers lent at first. Every byte must still be answered once, in
+ * order. */
+static void input_piled_up_while_the_server_sleeps_is_all_answered(void **state)
+{
+    (void)state;
+    enum { NCLIENTS = 300, NCMDS = 30 };
+    int ctl = hs_raw_connect(srv.port);
+    assert_true(ctl >= 0);
+    int fds[NCLIENTS];
+    buf want[NCLIENTS];
+    memset(want, 0, sizeof want);
+    for (int c = 0; c < NCLIENTS; c++) {
+        fds[c] = hs_raw_connect(srv.port);
+        assert_true(fds[c] >= 0);
+    }
+    size_t big_len = 1024 * 1024;
+    char *big = pattern(big_len, 7);
+    buf sleep_req = {0};
+    const char *sleep_cmd[] = {"DEBUG", "SLEEP", "0.5"};
+    put_cmd(&sleep_req, 3, sleep_cmd, NULL, 0);
+    assert_int_equal(hs_raw_send(ctl, sleep_req.p, sleep_req.len), 0);
+    free(sleep_req.p);
+    usleep(100 * 1000); /* the server is asleep now */
+    for (int c = 0; c < NCLIENTS; c++) {
+        buf req = {0};
+        if (c == NCLIENTS / 2) {
+            const char *set[] = {"SET", "io:pile", ""}, *strlen_cmd[] = {"STRLEN", "io:pile"};
+            put_cmd(&req, 3, set, big, big_len);
+            put(&want[c], "+OK\r\n", 5);
+            put_cmd(&req, 2, strlen_cmd, NULL, 0);
+            putf(&want[c], ":%zu\r\n", big_len);
+        }
+        for (int j = 0; j < NCMDS; j++) {
+            char arg[48];
+            snprintf(arg, sizeof arg, "pile-%d-%d", c, j);
+            const char *echo[] = {"ECHO", arg};
+            put_cmd(&req, 2, echo, NULL, 0);
+            put_bulk_reply(&want[c], arg, strlen(arg));
+        }
+        assert_int_equal(hs_raw_send(fds[c], req.p, req.len), 0);
+        free(req.p);
+    }
+    char *ok = read_exact(ctl, 5, 10000);
+    assert_non_null(ok);
+    assert_memory_equal(ok, "+OK\r\n", 5);
+    free(ok);
+    for (int c = 0; c < NCLIENTS; c++) {
+        char *got = read_exact(fds[c], want[c].len, 10000);
+        assert_non_null(got);
+        assert_memory_equal(got, want[c].p, want[c].len);
+        free(got);
+        free(want[c].p);
+        close(fds[c]);
+    }
+    free(big);
+    close(ctl);
+}
+
 /* A client that does not read while 9 MB of replies pile up: the socket
  * fills, the rest waits for it to drain. */
 static void a_slow_reader_gets_every_byte_once_its_socket_drains(void **state)
@@ -378,6 +442,7 @@ static void config_and_info_tell_whether_io_uring_is_used(void **state)
     cmocka_unit_test(big_values_and_a_long_pipeline_come_back_byte_for_byte),                      \
         cmocka_unit_test(bytes_sent_one_at_a_time_are_answered_once_each),                         \
         cmocka_unit_test(three_hundred_clients_at_once_each_get_their_own_replies),                \
+        cmocka_unit_test(input_piled_up_while_the_server_sleeps_is_all_answered),                  \
         cmocka_unit_test(a_slow_reader_gets_every_byte_once_its_socket_drains),                    \
         cmocka_unit_test(net_byte_counters_count_exactly_what_crossed_the_socket),                 \
         cmocka_unit_test(config_and_info_tell_whether_io_uring_is_used)

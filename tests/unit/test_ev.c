@@ -308,13 +308,46 @@ static void read_and_record(ev_loop *loop, int fd, void *priv, int mask)
     tr.order[tr.n++] = (int)(intptr_t)priv;
 }
 
-static void record_after_events(ev_loop *loop)
+/* A waiter that reports epoll activity only when told to, and records the
+ * timeouts it was given (sleeping them itself, as a real waiter would). */
+static int waiter_says_ready;
+static int waiter_timeouts[8], waiter_calls;
+
+static int test_waiter(ev_loop *loop, int timeout_ms)
 {
     (void)loop;
-    tr.order[tr.n++] = 100;
+    if (waiter_calls < 8)
+        waiter_timeouts[waiter_calls] = timeout_ms;
+    waiter_calls++;
+    if (!waiter_says_ready && timeout_ms > 0)
+        usleep((useconds_t)timeout_ms * 1000);
+    return waiter_says_ready;
 }
 
-static void after_events_runs_after_every_fd_handler_and_before_timers(void **state)
+static void a_waiter_replaces_the_sleep_and_is_given_the_next_timer(void **state)
+{
+    ev_loop *l = *state;
+    int p[2];
+    assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+    assert_int_equal(write(p[1], "a", 1), 1);
+    assert_int_equal(ev_add_fd(l, p[0], EV_READABLE, read_and_record, (void *)1), 0);
+    waiter_says_ready = 0;
+    waiter_calls = 0;
+    ev_set_waiter(l, test_waiter);
+    ev_add_timer(l, 40, stop, (void *)200);
+    ev_run(l);
+    /* The readable pipe was never dispatched: the waiter said nothing was
+     * ready, and the loop did not wait in epoll itself. */
+    assert_int_equal(tr.n, 1);
+    assert_int_equal(tr.order[0], 200);
+    assert_true(waiter_calls >= 1);
+    assert_true(waiter_timeouts[0] > 0 && waiter_timeouts[0] <= 40);
+    ev_del_fd(l, p[0], EV_READABLE);
+    close(p[0]);
+    close(p[1]);
+}
+
+static void a_waiter_saying_ready_has_the_fds_dispatched_before_timers(void **state)
 {
     ev_loop *l = *state;
     int p1[2], p2[2];
@@ -324,15 +357,18 @@ static void after_events_runs_after_every_fd_handler_and_before_timers(void **st
     assert_int_equal(write(p2[1], "b", 1), 1);
     assert_int_equal(ev_add_fd(l, p1[0], EV_READABLE, read_and_record, (void *)1), 0);
     assert_int_equal(ev_add_fd(l, p2[0], EV_READABLE, read_and_record, (void *)2), 0);
-    ev_set_after_events(l, record_after_events);
+    waiter_says_ready = 1;
+    waiter_calls = 0;
+    ev_set_waiter(l, test_waiter);
     /* Due at once: the first turn has both fds and this timer. */
     ev_add_timer(l, 0, stop, (void *)200);
     ev_add_timer(l, 5000, too_late, NULL);
     ev_run(l);
-    assert_int_equal(tr.n, 4);
+    assert_int_equal(waiter_calls, 1);
+    assert_int_equal(waiter_timeouts[0], 0);
+    assert_int_equal(tr.n, 3);
     assert_int_equal(tr.order[0] + tr.order[1], 3); /* both fds, in either order */
-    assert_int_equal(tr.order[2], 100);
-    assert_int_equal(tr.order[3], 200);
+    assert_int_equal(tr.order[2], 200);
     ev_del_fd(l, p1[0], EV_READABLE);
     ev_del_fd(l, p2[0], EV_READABLE);
     close(p1[0]);
@@ -366,7 +402,8 @@ int main(void)
         T(writable_and_readable_handlers_are_separate),
         T(bad_fds_are_refused),
         T(before_sleep_runs_every_iteration_and_can_stop),
-        T(after_events_runs_after_every_fd_handler_and_before_timers),
+        T(a_waiter_replaces_the_sleep_and_is_given_the_next_timer),
+        T(a_waiter_saying_ready_has_the_fds_dispatched_before_timers),
         T(clocks_agree_and_move_forward),
 #undef T
     };
