@@ -16,14 +16,15 @@
 
 /* The completion queue holds every send of a turn plus the arrivals (past
  * INLINE_MAX sends they are collected early). The buffers lent to multishot
- * recv are BUF_SIZE each, BUF_STEP more each time arrivals ran out of them, up
- * to NBUFS: a server keeps only as many as one turn's arrivals needed, and
- * a small arrival touches only the first page of its buffer. */
+ * recv are BUF_SIZE each: BUF_FIRST at first, twice as many each time one
+ * turn's arrivals ran out of them, up to NBUFS. The ring hands them out in
+ * turn, so every buffer lent ends up touched: a server keeps only as many as
+ * its busiest turn needed. */
 #define CQ_ENTRIES 8192
 #define INLINE_MAX 4096
 #define NBUFS 256
 #define BUF_SIZE (16 * 1024)
-#define BUF_STEP 32
+#define BUF_FIRST 4
 #define BGID 0
 
 _Static_assert(URING_CQE_BUFFER == IORING_CQE_F_BUFFER, "completion flag values");
@@ -205,8 +206,8 @@ void uring_buf_release(unsigned flags)
 
 void uring_bufs_grow(void)
 {
-    unsigned n = 0;
-    for (; n < BUF_STEP && nbufs < NBUFS; n++, nbufs++) {
+    unsigned n = 0, more = nbufs ? nbufs : BUF_FIRST;
+    for (; n < more && nbufs < NBUFS; n++, nbufs++) {
         bufs[nbufs] = zmalloc(BUF_SIZE);
         io_uring_buf_ring_add(bufring, bufs[nbufs], BUF_SIZE, (unsigned short)nbufs,
                               io_uring_buf_ring_mask(NBUFS), (int)n);
