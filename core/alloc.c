@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #ifdef MODIS_JEMALLOC
@@ -86,6 +87,26 @@ void zfree(void *ptr)
     free(ptr);
 }
 
+/* Bytes of zmap blocks: not in the allocator's statistics, added to them. */
+static _Atomic size_t mapped_bytes;
+
+void *zmap(size_t size)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        oom(size);
+    mapped_bytes += size;
+    return p;
+}
+
+void zunmap(void *ptr, size_t size)
+{
+    if (!ptr)
+        return;
+    munmap(ptr, size);
+    mapped_bytes -= size;
+}
+
 char *zstrndup(const char *s, size_t len)
 {
     char *p = zmalloc(len + 1);
@@ -112,11 +133,11 @@ size_t zused_memory(void)
     mallctl("epoch", &epoch, &sz, &epoch, sz);
     size_t allocated = 0;
     sz = sizeof allocated;
-    if (mallctl("stats.allocated", &allocated, &sz, NULL, 0) == 0)
-        return allocated;
-    return 0;
+    if (mallctl("stats.allocated", &allocated, &sz, NULL, 0) != 0)
+        allocated = 0;
+    return allocated + mapped_bytes;
 #else
-    return used_bytes;
+    return used_bytes + mapped_bytes;
 #endif
 }
 

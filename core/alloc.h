@@ -11,6 +11,11 @@ void *zrealloc(void *ptr, size_t size);
 void zfree(void *ptr);
 /* align is a power of two; size a multiple of it. Freed with zfree. */
 void *zaligned_alloc(size_t align, size_t size);
+/* Large zeroed blocks straight from the kernel: page-aligned, untouched
+ * pages cost nothing, and zunmap (given the same size) returns them to the
+ * system at once instead of after the allocator's decay. */
+void *zmap(size_t size);
+void zunmap(void *ptr, size_t size);
 char *zstrdup(const char *s);
 char *zstrndup(const char *s, size_t len);
 /* Bytes actually reserved for ptr (>= the size asked for). */

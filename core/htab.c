@@ -344,12 +344,20 @@ static void htab_chain_release(htab *t, htab_bucket *home,
 
 /* ---- tables ----------------------------------------------------------------------- */
 
+/* Arrays from this size on are mapped from the kernel, so the old array of a
+ * finished rehash leaves RSS when it is freed, not a decay period later. */
+#define HTAB_MAP_BYTES (1024 * 1024)
+
 /* A zeroed, 64-byte aligned array of 2^exp buckets; *pad is its offset in the
  * allocation. jemalloc aligns power-of-two sizes naturally, so the padded retry
  * only happens under libc. */
 static htab_bucket *htab_table_alloc(int exp, uint8_t *pad)
 {
     size_t bytes = sizeof(htab_bucket) << exp;
+    if (bytes >= HTAB_MAP_BYTES) {
+        *pad = 0;
+        return zmap(bytes);
+    }
     char *raw = zcalloc(bytes);
     if (((uintptr_t)raw & 63) != 0) {
         zfree(raw);
@@ -359,9 +367,14 @@ static htab_bucket *htab_table_alloc(int exp, uint8_t *pad)
     return (htab_bucket *)(raw + *pad);
 }
 
-static void htab_table_free(htab_bucket *table, uint8_t pad)
+static void htab_table_free(htab_bucket *table, uint8_t pad, int exp)
 {
-    if (table)
+    if (!table)
+        return;
+    size_t bytes = sizeof(htab_bucket) << exp;
+    if (bytes >= HTAB_MAP_BYTES)
+        zunmap(table, bytes);
+    else
         zfree((char *)table - pad);
 }
 
@@ -386,7 +399,7 @@ static void htab_reset(htab *t)
 
 static void htab_rehash_finish(htab *t)
 {
-    htab_table_free(t->tables[0], t->align_pad[0]);
+    htab_table_free(t->tables[0], t->align_pad[0], t->exp[0]);
     t->tables[0] = t->tables[1];
     t->used[0] = t->used[1];
     t->exp[0] = t->exp[1];
@@ -497,7 +510,7 @@ void htab_deinit(htab *t, void (*free_entry)(void *entry, void *priv), void *pri
         size_t n = htab_buckets(t, i);
         for (size_t j = 0; j < n; j++)
             htab_chain_release(t, &t->tables[i][j], free_entry, priv);
-        htab_table_free(t->tables[i], t->align_pad[i]);
+        htab_table_free(t->tables[i], t->align_pad[i], t->exp[i]);
     }
     HTAB_ASSERT(t->child_buckets == 0);
     htab_reset(t);
