@@ -3,6 +3,7 @@
 
 #include "alloc.h"
 #include "block.h"
+#include "clock.h"
 #include "log.h"
 #include "multi.h"
 #include "reply.h"
@@ -537,8 +538,10 @@ static void reject(client *c, command *cmd, const char *fmt, ...)
 void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc)
 {
     /* One clock read per command: it starts when the previous one ended (or
-     * when its input was read). */
-    long long start = server.clock_us ? server.clock_us : ev_ustime();
+     * when its input was read). The end is read from the TSC clock, the input
+     * time from gettimeofday: they may disagree by a little, so the duration
+     * is clamped at 0. */
+    long long start = server.clock_us ? server.clock_us : clock_fast_us();
     modis_ctx ctx = {.c = c, .cmd = cmd, .argv = argv, .argc = argc, .now_ms = start / 1000};
     long long errors_before = server.stat_total_error_replies;
     client *prev_client = server.current_client;
@@ -546,8 +549,8 @@ void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc)
     server.current_client = c;
     server.current_cmd = cmd;
     cmd->handler(&ctx, argv, argc);
-    long long end = ev_ustime();
-    long long dur = end - start;
+    long long end = clock_fast_us();
+    long long dur = end > start ? end - start : 0;
     server.clock_us = end;
     /* After the call, as Redis: the db shown is the one the command left. */
     if (server.nmonitors > 0 && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)))
@@ -568,10 +571,10 @@ void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc)
 int dispatch_reexec(client *c, command *cmd, const modis_str *argv, int argc,
                     const modis_str *ready_key)
 {
+    long long start = clock_fast_us();
     modis_ctx ctx = {.c = c, .cmd = cmd, .argv = argv, .argc = argc, .reexec = 1,
-                     .ready_key = *ready_key, .now_ms = ev_mstime()};
+                     .ready_key = *ready_key, .now_ms = start / 1000};
     long long errors_before = server.stat_total_error_replies;
-    long long start = ev_ustime();
     server.current_client = c;
     server.current_cmd = cmd;
     cmd->handler(&ctx, argv, argc);
@@ -579,7 +582,8 @@ int dispatch_reexec(client *c, command *cmd, const modis_str *argv, int argc,
     server.current_cmd = NULL;
     if (ctx.blocked)
         return 1;
-    long long dur = ev_ustime() - start;
+    long long end = clock_fast_us();
+    long long dur = end > start ? end - start : 0;
     cmd->calls++;
     cmd->usec += dur;
     if (server.stat_total_error_replies != errors_before)

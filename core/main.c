@@ -1,5 +1,6 @@
 /* main.c: modis-server: options, startup, the cron, signals and shutdown. */
 #include "alloc.h"
+#include "clock.h"
 #include "config.h"
 #include "conn.h"
 #include "db.h"
@@ -102,6 +103,7 @@ static long long cron(ev_loop *loop, long long id, void *priv)
     (void)id;
     (void)priv;
     server.cron_loops++;
+    clock_calibrate();
     db_update_clock(ev_mstime());
     info_track_ops();
     conn_check_timeouts(ev_mstime());
@@ -198,6 +200,7 @@ int main(int argc, char **argv)
     server.pid = getpid();
     server.next_client_id = 1;
     server.start_ms = ev_mstime();
+    clock_init();
     int i = 1;
     for (; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

@@ -277,8 +277,9 @@ typedef struct server_state {
     int stream_again; /* io_uring streaming: output left over, do not sleep */
     resp_parser parser;
     resp_parser prefetch_parser; /* looks ahead in a pipeline to prefetch keys */
-    /* microsecond clock, read once per input batch and once per command end:
-     * a command starts when the previous one ended (dispatch_call) */
+    /* wall-clock microseconds, read once per input batch (gettimeofday) and
+     * once per command end (clock_fast_us): a command starts when the
+     * previous one ended (dispatch_call) */
     long long clock_us;
     /* The keys' access clock: seconds (LRU) mod 2^24, refreshed by the cron
      * like Redis's server.lruclock; lfu_minutes: unix minutes mod 2^16. */
