@@ -3,6 +3,7 @@
 
 #include "alloc.h"
 #include "block.h"
+#include "clock.h"
 #include "dispatch.h"
 #include "log.h"
 #include "multi.h"
@@ -194,7 +195,7 @@ static size_t process_buffer(client *c, const char *buf, size_t len)
 {
     size_t off = 0, prefetched = 0;
     resp_parser *p = &server.parser;
-    server.clock_us = ev_ustime();
+    server.clock_us = clock_fast_us();
     c->last_interaction_ms = server.clock_us / 1000;
     while (off < len) {
         /* Pipelined input (more than one small request): batch prefetch. */
