@@ -204,6 +204,11 @@ void uring_buf_release(unsigned flags)
     io_uring_buf_ring_advance(bufring, 1);
 }
 
+unsigned uring_bufs_lent(void)
+{
+    return nbufs;
+}
+
 void uring_bufs_grow(void)
 {
     unsigned n = 0, more = nbufs ? nbufs : BUF_FIRST;

@@ -65,5 +65,7 @@ char *uring_buf(unsigned flags);
 void uring_buf_release(unsigned flags);
 /* After a stream ended for want of buffers: lend more, if any are left. */
 void uring_bufs_grow(void);
+/* How many buffers are lent to the ring. */
+unsigned uring_bufs_lent(void);
 
 #endif

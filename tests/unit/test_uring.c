@@ -1,0 +1,255 @@
+/* test_uring.c: the io_uring layer on socket pairs: streams into lent buffers,
+ * running out of buffers, cancel and EOF, sends that complete at submission. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "uring.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int have_uring;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    char err[256];
+    have_uring = uring_init(err, sizeof err) == 0;
+    if (!have_uring)
+        fprintf(stderr, "note: io_uring refused here (%s); its tests are skipped\n", err);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    uring_free();
+    return 0;
+}
+
+static void pair(int sv[2])
+{
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+}
+
+/* Waits (up to 1 s per round) until `want` completions carrying `tag` came;
+ * copies them to out. Buffers of other completions are given back. */
+static int collect(uint64_t tag, uring_cqe_rec *out, int want)
+{
+    int got = 0;
+    for (int round = 0; round < 20 && got < want; round++) {
+        uring_cqe_rec *cq;
+        int n = uring_wait(50000, &cq);
+        for (int i = 0; i < n; i++) {
+            if (cq[i].tag == tag && got < want)
+                out[got++] = cq[i];
+            else if (cq[i].flags & URING_CQE_BUFFER)
+                uring_buf_release(cq[i].flags);
+        }
+    }
+    return got;
+}
+
+static void arrivals_stream_into_lent_buffers_until_cancelled(void **state)
+{
+    (void)state;
+    if (!have_uring)
+        skip();
+    int sv[2];
+    pair(sv);
+    uint64_t tag = URING_TAG(URING_TAG_RECV, 11);
+    uring_recv_stream(sv[0], tag);
+    const char *msgs[] = {"hello", "x", "pipelined input"};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(write(sv[1], msgs[i], strlen(msgs[i])), (ssize_t)strlen(msgs[i]));
+        uring_cqe_rec e;
+        assert_int_equal(collect(tag, &e, 1), 1);
+        assert_int_equal(e.res, (int)strlen(msgs[i]));
+        assert_true(e.flags & URING_CQE_BUFFER);
+        assert_true(e.flags & URING_CQE_MORE);
+        assert_memory_equal(uring_buf(e.flags), msgs[i], strlen(msgs[i]));
+        uring_buf_release(e.flags);
+    }
+    uring_cancel(tag);
+    uring_cqe_rec last;
+    assert_int_equal(collect(tag, &last, 1), 1);
+    assert_false(last.flags & URING_CQE_MORE);
+    assert_int_equal(last.res, -ECANCELED);
+    /* Nothing more comes for it, even with data waiting. */
+    assert_int_equal(write(sv[1], "late", 4), 4);
+    uring_cqe_rec none;
+    assert_int_equal(collect(tag, &none, 1), 0);
+    close(sv[0]);
+    close(sv[1]);
+}
+
+static void the_peer_closing_ends_the_stream_with_zero(void **state)
+{
+    (void)state;
+    if (!have_uring)
+        skip();
+    int sv[2];
+    pair(sv);
+    uint64_t tag = URING_TAG(URING_TAG_RECV, 12);
+    uring_recv_stream(sv[0], tag);
+    assert_int_equal(write(sv[1], "bye", 3), 3);
+    close(sv[1]);
+    uring_cqe_rec e[2];
+    assert_int_equal(collect(tag, e, 2), 2);
+    assert_int_equal(e[0].res, 3);
+    assert_true(e[0].flags & URING_CQE_MORE);
+    uring_buf_release(e[0].flags);
+    assert_int_equal(e[1].res, 0);
+    assert_false(e[1].flags & URING_CQE_MORE);
+    close(sv[0]);
+}
+
+/* More sockets with input in one turn than buffers lent: as many streams as
+ * there are buffers get data, the others end with -ENOBUFS and their input
+ * stays in the socket until they are armed again after lending more. */
+static void running_out_of_buffers_ends_streams_until_more_are_lent(void **state)
+{
+    (void)state;
+    if (!have_uring)
+        skip();
+    enum { EXTRA = 3, MAXP = 600 };
+    unsigned lent = uring_bufs_lent();
+    assert_true(lent >= 1 && lent + EXTRA <= MAXP);
+    int np = (int)lent + EXTRA;
+    static int sv[MAXP][2];
+    for (int i = 0; i < np; i++) {
+        pair(sv[i]);
+        uring_recv_stream(sv[i][0], URING_TAG(URING_TAG_RECV, 100 + i));
+    }
+    /* Armed before any input, so every arrival below lands in one wait. */
+    uring_cqe_rec *cq;
+    assert_int_equal(uring_wait(0, &cq), 0);
+    for (int i = 0; i < np; i++) {
+        char m[16];
+        int len = snprintf(m, sizeof m, "in-%d", i);
+        assert_int_equal(write(sv[i][1], m, (size_t)len), len);
+    }
+    int data = 0, nobufs = 0, seen[MAXP] = {0}, nheld = 0;
+    static unsigned held[MAXP];
+    for (int round = 0; round < 20 && data + nobufs < np; round++) {
+        int n = uring_wait(50000, &cq);
+        for (int k = 0; k < n; k++) {
+            int i = (int)URING_TAG_VALUE(cq[k].tag) - 100;
+            assert_true(i >= 0 && i < np);
+            if (cq[k].res > 0) {
+                char m[16];
+                int len = snprintf(m, sizeof m, "in-%d", i);
+                assert_int_equal(cq[k].res, len);
+                assert_memory_equal(uring_buf(cq[k].flags), m, (size_t)len);
+                data++;
+                seen[i] = 1;
+                held[nheld++] = cq[k].flags;
+            } else {
+                assert_int_equal(cq[k].res, -ENOBUFS);
+                assert_false(cq[k].flags & URING_CQE_MORE);
+                nobufs++;
+            }
+        }
+    }
+    assert_int_equal(data, (int)lent);
+    assert_int_equal(nobufs, EXTRA);
+    /* Held until every stream answered, so none could take one back. */
+    for (int k = 0; k < nheld; k++)
+        uring_buf_release(held[k]);
+    uring_bufs_grow();
+    assert_true(uring_bufs_lent() > lent);
+    for (int i = 0; i < np; i++)
+        if (!seen[i])
+            uring_recv_stream(sv[i][0], URING_TAG(URING_TAG_RECV, 100 + i));
+    int late = 0;
+    for (int round = 0; round < 20 && late < EXTRA; round++) {
+        int n = uring_wait(50000, &cq);
+        for (int k = 0; k < n; k++) {
+            int i = (int)URING_TAG_VALUE(cq[k].tag) - 100;
+            if (i >= 0 && i < np && !seen[i] && cq[k].res > 0) {
+                char m[16];
+                int len = snprintf(m, sizeof m, "in-%d", i);
+                assert_int_equal(cq[k].res, len);
+                assert_memory_equal(uring_buf(cq[k].flags), m, (size_t)len);
+                seen[i] = 1;
+                late++;
+            }
+            if (cq[k].flags & URING_CQE_BUFFER)
+                uring_buf_release(cq[k].flags);
+        }
+    }
+    assert_int_equal(late, EXTRA);
+    for (int i = 0; i < np; i++) {
+        uring_cancel(URING_TAG(URING_TAG_RECV, 100 + i));
+        close(sv[i][0]);
+        close(sv[i][1]);
+    }
+    int n = uring_wait(0, &cq);
+    for (int k = 0; k < n; k++)
+        if (cq[k].flags & URING_CQE_BUFFER)
+            uring_buf_release(cq[k].flags);
+}
+
+static void sends_complete_at_submission_and_a_full_socket_says_eagain(void **state)
+{
+    (void)state;
+    if (!have_uring)
+        skip();
+    int sv[2];
+    pair(sv);
+    static char block[32 * 1024];
+    memset(block, 'b', sizeof block);
+    uint64_t tag = URING_TAG(URING_TAG_SEND, 7);
+    size_t sent = 0;
+    int full = 0;
+    for (int i = 0; i < 1000 && !full; i++) {
+        uring_send(sv[0], block, sizeof block, tag);
+        uring_cqe_rec *cq;
+        int n = uring_wait(0, &cq), mine = 0;
+        for (int k = 0; k < n; k++) {
+            if (cq[k].tag != tag)
+                continue;
+            mine++;
+            if (cq[k].res == -EAGAIN)
+                full = 1;
+            else
+                sent += (size_t)cq[k].res;
+        }
+        assert_int_equal(mine, 1); /* completed while submitted */
+    }
+    assert_true(full);
+    assert_true(sent > 0);
+    /* sendmsg: the iovecs go out in order. */
+    int p2[2];
+    pair(p2);
+    char a[] = "first,", b[] = "second";
+    struct iovec iov[2] = {{a, 6}, {b, 6}};
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
+    uring_sendmsg(p2[0], &msg, tag);
+    uring_cqe_rec e;
+    assert_int_equal(collect(tag, &e, 1), 1);
+    assert_int_equal(e.res, 12);
+    char got[13] = {0};
+    assert_int_equal(read(p2[1], got, 12), 12);
+    assert_string_equal(got, "first,second");
+    close(sv[0]);
+    close(sv[1]);
+    close(p2[0]);
+    close(p2[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(running_out_of_buffers_ends_streams_until_more_are_lent),
+        cmocka_unit_test(arrivals_stream_into_lent_buffers_until_cancelled),
+        cmocka_unit_test(the_peer_closing_ends_the_stream_with_zero),
+        cmocka_unit_test(sends_complete_at_submission_and_a_full_socket_says_eagain),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
