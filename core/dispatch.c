@@ -122,6 +122,15 @@ command *dispatch_lookup(const char *name, size_t len)
     return htab_find(&server.commands, htab_hash_nocase(name, len), name, len);
 }
 
+static inline int eq_lower(const char *lower, const char *s, size_t n);
+
+command *dispatch_lookup_hint(command *hint, const char *name, size_t len)
+{
+    if (hint && !hint->parent && hint->namelen == len && eq_lower(hint->name, name, len))
+        return hint;
+    return dispatch_lookup(name, len);
+}
+
 /* Parses a space-separated word list with a lookup per word. */
 static int parse_words(const char *s, int (*fn)(const char *w, void *out), void *out, char *bad,
                        size_t badlen)

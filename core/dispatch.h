@@ -14,6 +14,9 @@ void dispatch_unregister_module(module *m);
 /* Renames (newname non-empty) or removes (newname "" or NULL) a command. */
 int dispatch_rename(const char *name, const char *newname, char *err, size_t errlen);
 command *dispatch_lookup(const char *name, size_t len);
+/* The same, trying `hint` (a command found before, or NULL) first: pipelines
+ * repeat commands. */
+command *dispatch_lookup_hint(command *hint, const char *name, size_t len);
 /* The command argv addresses, descending into a container's subcommand. */
 command *dispatch_lookup_argv(const modis_str *argv, int argc);
 /* Runs one request of client c through every check and, if they pass, the

@@ -261,6 +261,65 @@ static void three_hundred_clients_at_once_each_get_their_own_replies(void **stat
     }
 }
 
+/* Over a keyspace large enough for pipelines to be prefetched, every key
+ * position a command declares is looked ahead (all keys of MSET and MGET,
+ * none of PING), including commands with too few arguments and unknown
+ * ones: the replies are those of plain execution. */
+static void a_prefetched_pipeline_over_a_large_keyspace_is_answered_exactly(void **state)
+{
+    (void)state;
+    int fd = hs_raw_connect(srv.port);
+    assert_true(fd >= 0);
+    buf req = {0}, want = {0};
+    for (int i = 0; i < 6000; i++) {
+        char k[32], v[32];
+        snprintf(k, sizeof k, "pf:%d", i);
+        snprintf(v, sizeof v, "v%d", i);
+        const char *set[] = {"SET", k, v};
+        put_cmd(&req, 3, set, NULL, 0);
+        put(&want, "+OK\r\n", 5);
+    }
+    assert_int_equal(hs_raw_send(fd, req.p, req.len), 0);
+    expect_exactly(fd, &want, 10000);
+    req.len = want.len = 0;
+    for (int round = 0; round < 50; round++) {
+        char a[32], b[32], x[32];
+        snprintf(a, sizeof a, "pf:%d", round * 7);
+        snprintf(b, sizeof b, "pf:%d", round * 11 + 1);
+        snprintf(x, sizeof x, "pf:new:%d", round);
+        const char *mset[] = {"MSET", a, "A", x, "X", b, "B"};
+        put_cmd(&req, 7, mset, NULL, 0);
+        put(&want, "+OK\r\n", 5);
+        const char *mget[] = {"MGET", a, b, x, "pf:missing"};
+        put_cmd(&req, 5, mget, NULL, 0);
+        put(&want, "*4\r\n$1\r\nA\r\n$1\r\nB\r\n$1\r\nX\r\n$-1\r\n", 30);
+        const char *ping[] = {"PING"};
+        put_cmd(&req, 1, ping, NULL, 0);
+        put(&want, "+PONG\r\n", 7);
+        const char *odd[] = {"MSET", a, "A", x};
+        put_cmd(&req, 4, odd, NULL, 0);
+        putf(&want, "-ERR wrong number of arguments for 'mset' command\r\n");
+        const char *bare[] = {"GET"};
+        put_cmd(&req, 1, bare, NULL, 0);
+        putf(&want, "-ERR wrong number of arguments for 'get' command\r\n");
+        const char *unknown[] = {"NOSUCHCMD", a, b};
+        put_cmd(&req, 3, unknown, NULL, 0);
+        putf(&want, "-ERR unknown command 'NOSUCHCMD', with args beginning with: '%s' '%s' \r\n",
+             a, b);
+        const char *del[] = {"DEL", x, "pf:missing"};
+        put_cmd(&req, 3, del, NULL, 0);
+        put(&want, ":1\r\n", 4);
+        const char *exists[] = {"EXISTS", a, b, x};
+        put_cmd(&req, 4, exists, NULL, 0);
+        put(&want, ":2\r\n", 4);
+    }
+    assert_int_equal(hs_raw_send(fd, req.p, req.len), 0);
+    expect_exactly(fd, &want, 10000);
+    free(req.p);
+    free(want.p);
+    close(fd);
+}
+
 /* While the server sleeps, 300 clients send their pipelines (one of them a
  * 1 MB value): everything arrives in one turn, more arrivals than the ring
  * has buffers lent at first. Every byte must still be answered once, in
@@ -443,6 +502,7 @@ static void config_and_info_tell_whether_io_uring_is_used(void **state)
         cmocka_unit_test(bytes_sent_one_at_a_time_are_answered_once_each),                         \
         cmocka_unit_test(three_hundred_clients_at_once_each_get_their_own_replies),                \
         cmocka_unit_test(input_piled_up_while_the_server_sleeps_is_all_answered),                  \
+        cmocka_unit_test(a_prefetched_pipeline_over_a_large_keyspace_is_answered_exactly),         \
         cmocka_unit_test(a_slow_reader_gets_every_byte_once_its_socket_drains),                    \
         cmocka_unit_test(net_byte_counters_count_exactly_what_crossed_the_socket),                 \
         cmocka_unit_test(config_and_info_tell_whether_io_uring_is_used)
