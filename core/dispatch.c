@@ -112,17 +112,45 @@ static void command_free_cb(void *e, void *priv)
     command_free(e);
 }
 
+/* Commands found lately, by a slot of their name's length and first and
+ * last letters: a pipeline that mixes a few commands finds them here without
+ * hashing the name. Emptied whenever the table changes. */
+#define LOOKUP_CACHE 32
+static command *lookup_cache[LOOKUP_CACHE];
+
 void dispatch_deinit(void)
 {
     htab_deinit(&server.commands, command_free_cb, NULL);
+    memset(lookup_cache, 0, sizeof lookup_cache);
+}
+
+static inline int eq_lower(const char *lower, const char *s, size_t n);
+
+static void lookup_cache_clear(void)
+{
+    memset(lookup_cache, 0, sizeof lookup_cache);
+}
+
+static inline unsigned lookup_slot(const char *name, size_t len)
+{
+    /* | 0x20 folds ASCII letters to lower case, as the names compare. */
+    unsigned a = (unsigned char)name[0] | 0x20, b = (unsigned char)name[len - 1] | 0x20;
+    return ((unsigned)len * 7 + a * 3 + b) & (LOOKUP_CACHE - 1);
 }
 
 command *dispatch_lookup(const char *name, size_t len)
 {
-    return htab_find(&server.commands, htab_hash_nocase(name, len), name, len);
+    if (len == 0)
+        return NULL;
+    unsigned slot = lookup_slot(name, len);
+    command *c = lookup_cache[slot];
+    if (c && c->namelen == len && eq_lower(c->name, name, len))
+        return c;
+    c = htab_find(&server.commands, htab_hash_nocase(name, len), name, len);
+    if (c)
+        lookup_cache[slot] = c;
+    return c;
 }
-
-static inline int eq_lower(const char *lower, const char *s, size_t n);
 
 command *dispatch_lookup_hint(command *hint, const char *name, size_t len)
 {
@@ -373,6 +401,7 @@ int dispatch_register(module *owner, const modis_command *def, char *err, size_t
         return -1;
     htab_insert(&server.commands, htab_hash_nocase(c->name, strlen(c->name)), c);
     server.ncommands++;
+    lookup_cache_clear();
     return 0;
 }
 
@@ -405,6 +434,7 @@ static void remove_command(command *c)
 {
     htab_delete_entry(&server.commands, htab_hash_nocase(c->name, strlen(c->name)), c);
     server.ncommands--;
+    lookup_cache_clear();
 }
 
 void dispatch_unregister_module(module *m)
@@ -446,6 +476,7 @@ int dispatch_rename(const char *name, const char *newname, char *err, size_t err
         c->fullname = zstrdup(c->name);
         htab_insert(&server.commands, htab_hash_nocase(c->name, strlen(c->name)), c);
         server.ncommands++;
+        lookup_cache_clear();
     } else {
         remove_command(c);
         if (c->owner)
