@@ -95,8 +95,6 @@ static struct io_uring_sqe *stream_sqe(void)
     return sqe;
 }
 
-void uring_flush(void);
-
 void uring_recv_stream(int fd, uint64_t tag)
 {
     struct io_uring_sqe *sqe = stream_sqe();

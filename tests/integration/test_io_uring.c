@@ -226,6 +226,19 @@ static void bytes_sent_one_at_a_time_are_answered_once_each(void **state)
     close(fd);
 }
 
+/* Reads each connection's expected replies, byte for byte, then closes it. */
+static void expect_each_and_close(int *fds, buf *want, int n)
+{
+    for (int c = 0; c < n; c++) {
+        char *got = read_exact(fds[c], want[c].len, 10000);
+        assert_non_null(got);
+        assert_memory_equal(got, want[c].p, want[c].len);
+        free(got);
+        free(want[c].p);
+        close(fds[c]);
+    }
+}
+
 /* More clients readable and writable in one turn than one batch of reads
  * (64) or of writes (256) takes. */
 static void three_hundred_clients_at_once_each_get_their_own_replies(void **state)
@@ -251,14 +264,7 @@ static void three_hundred_clients_at_once_each_get_their_own_replies(void **stat
         assert_int_equal(hs_raw_send(fds[c], req.p, req.len), 0);
         free(req.p);
     }
-    for (int c = 0; c < NCLIENTS; c++) {
-        char *got = read_exact(fds[c], want[c].len, 10000);
-        assert_non_null(got);
-        assert_memory_equal(got, want[c].p, want[c].len);
-        free(got);
-        free(want[c].p);
-        close(fds[c]);
-    }
+    expect_each_and_close(fds, want, NCLIENTS);
 }
 
 /* Over a keyspace large enough for pipelines to be prefetched, every key
@@ -368,14 +374,7 @@ static void input_piled_up_while_the_server_sleeps_is_all_answered(void **state)
     assert_non_null(ok);
     assert_memory_equal(ok, "+OK\r\n", 5);
     free(ok);
-    for (int c = 0; c < NCLIENTS; c++) {
-        char *got = read_exact(fds[c], want[c].len, 10000);
-        assert_non_null(got);
-        assert_memory_equal(got, want[c].p, want[c].len);
-        free(got);
-        free(want[c].p);
-        close(fds[c]);
-    }
+    expect_each_and_close(fds, want, NCLIENTS);
     free(big);
     close(ctl);
 }
