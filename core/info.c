@@ -194,18 +194,21 @@ static void sec_persistence(out *o)
 
 static void sec_stats(out *o)
 {
+    unsigned long long poll_hits, poll_misses;
+    uring_busy_poll_stats(&poll_hits, &poll_misses);
     put(o, "# Stats\r\ntotal_connections_received:%lld\r\ntotal_commands_processed:%lld\r\n"
            "instantaneous_ops_per_sec:%lld\r\ntotal_net_input_bytes:%lld\r\n"
            "total_net_output_bytes:%lld\r\nrejected_connections:%lld\r\nexpired_keys:%lld\r\n"
            "evicted_keys:%lld\r\nkeyspace_hits:%lld\r\nkeyspace_misses:%lld\r\n"
            "pubsub_channels:0\r\npubsub_patterns:0\r\nlatest_fork_usec:0\r\n"
            "total_error_replies:%lld\r\nunexpected_error_replies:%lld\r\n"
-           "total_reads_processed:0\r\ntotal_writes_processed:0\r\n",
+           "total_reads_processed:0\r\ntotal_writes_processed:0\r\n"
+           "busy_poll_hits:%llu\r\nbusy_poll_misses:%llu\r\n",
         server.stat_numconnections, server.stat_numcommands, ops_per_sec(),
         server.stat_net_input_bytes, server.stat_net_output_bytes, server.stat_rejected_conn,
         server.stat_expiredkeys, server.stat_evictedkeys, server.stat_keyspace_hits,
         server.stat_keyspace_misses, server.stat_total_error_replies,
-        server.stat_unexpected_error_replies);
+        server.stat_unexpected_error_replies, poll_hits, poll_misses);
 }
 
 static void sec_replication(out *o)

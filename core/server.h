@@ -223,6 +223,7 @@ typedef struct settings {
     char *appendonly;
     char *module_dir;
     int io_uring;
+    int busy_poll_us;
 } settings;
 
 /* maxmemory-policy values, in the order of config.c's names. */

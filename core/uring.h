@@ -60,6 +60,15 @@ void uring_flush(void);
  * wait). Returns the completions gathered since the last call, oldest first,
  * in *out (valid until the next call) and their count. */
 int uring_wait(long long timeout_us, uring_cqe_rec **out);
+/* Busy polling: before a wait sleeps, it submits and then watches the ring
+ * for up to `us` microseconds (0: never). A client whose input lands while
+ * the server polls does not have to wake it, which on a loaded server is a
+ * large share of the client's cost per request. Adaptive: a poll that ends
+ * with nothing stops polling until a sleep again ends sooner than `us`, so
+ * a server with long gaps between requests sleeps as before. */
+void uring_busy_poll(long long us);
+/* Busy polls that found input, and polls that ran out, since startup. */
+void uring_busy_poll_stats(unsigned long long *hits, unsigned long long *misses);
 /* The lent buffer of a recv completion (by its flags), and giving it back. */
 char *uring_buf(unsigned flags);
 void uring_buf_release(unsigned flags);

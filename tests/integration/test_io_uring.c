@@ -496,6 +496,82 @@ static void config_and_info_tell_whether_io_uring_is_used(void **state)
     redisFree(c);
 }
 
+/* Sends `n` PINGs one at a time, each after the previous reply. */
+static void ping_one_by_one(redisContext *c, int n)
+{
+    for (int i = 0; i < n; i++) {
+        redisReply *r = redisCommand(c, "PING");
+        assert_non_null(r);
+        assert_string_equal(r->str, "PONG");
+        freeReplyObject(r);
+    }
+}
+
+static long long info_stat(redisContext *c, const char *section, const char *field)
+{
+    redisReply *r = redisCommand(c, "INFO %s", section);
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    long long v = info_field(r->str, field);
+    freeReplyObject(r);
+    return v;
+}
+
+static void expect_config_error(redisContext *c, const char *value)
+{
+    redisReply *r = redisCommand(c, "CONFIG SET busy-poll-us %s", value);
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_ERROR);
+    freeReplyObject(r);
+}
+
+/* busy-poll-us is 0 unless set: no poll is counted. Once set (with io_uring
+ * in use), a client that sends each request right after the previous reply
+ * lands while the server polls, and back at 0 nothing more is counted. */
+static void busy_polling_is_off_unless_set_and_counts_its_hits(void **state)
+{
+    (void)state;
+    redisContext *c = hs_connect(&srv);
+    assert_non_null(c);
+    redisReply *r = redisCommand(c, "CONFIG GET busy-poll-us");
+    assert_non_null(r);
+    assert_int_equal(r->elements, 2);
+    assert_string_equal(r->element[1]->str, "0");
+    freeReplyObject(r);
+    expect_config_error(c, "-1");
+    expect_config_error(c, "100001");
+    expect_config_error(c, "soon");
+    int uring = info_stat(c, "server", "io_uring") == 1;
+    long long h0 = info_stat(c, "stats", "busy_poll_hits");
+    long long m0 = info_stat(c, "stats", "busy_poll_misses");
+    assert_true(h0 >= 0 && m0 >= 0);
+    ping_one_by_one(c, 100);
+    assert_int_equal(info_stat(c, "stats", "busy_poll_hits"), h0);
+    assert_int_equal(info_stat(c, "stats", "busy_poll_misses"), m0);
+
+    r = redisCommand(c, "CONFIG SET busy-poll-us 100000");
+    assert_non_null(r);
+    assert_string_equal(r->str, "OK");
+    freeReplyObject(r);
+    ping_one_by_one(c, 200);
+    long long h1 = info_stat(c, "stats", "busy_poll_hits");
+    if (uring)
+        assert_true(h1 - h0 >= 150);
+    else
+        assert_int_equal(h1, h0);
+
+    r = redisCommand(c, "CONFIG SET busy-poll-us 0");
+    assert_non_null(r);
+    assert_string_equal(r->str, "OK");
+    freeReplyObject(r);
+    long long h2 = info_stat(c, "stats", "busy_poll_hits");
+    long long m2 = info_stat(c, "stats", "busy_poll_misses");
+    ping_one_by_one(c, 100);
+    assert_int_equal(info_stat(c, "stats", "busy_poll_hits"), h2);
+    assert_int_equal(info_stat(c, "stats", "busy_poll_misses"), m2);
+    redisFree(c);
+}
+
 #define TESTS                                                                                      \
     cmocka_unit_test(big_values_and_a_long_pipeline_come_back_byte_for_byte),                      \
         cmocka_unit_test(bytes_sent_one_at_a_time_are_answered_once_each),                         \
@@ -504,7 +580,8 @@ static void config_and_info_tell_whether_io_uring_is_used(void **state)
         cmocka_unit_test(a_prefetched_pipeline_over_a_large_keyspace_is_answered_exactly),         \
         cmocka_unit_test(a_slow_reader_gets_every_byte_once_its_socket_drains),                    \
         cmocka_unit_test(net_byte_counters_count_exactly_what_crossed_the_socket),                 \
-        cmocka_unit_test(config_and_info_tell_whether_io_uring_is_used)
+        cmocka_unit_test(config_and_info_tell_whether_io_uring_is_used),                        \
+        cmocka_unit_test(busy_polling_is_off_unless_set_and_counts_its_hits)
 
 int main(void)
 {

@@ -1,5 +1,6 @@
 /* test_uring.c: the io_uring layer on socket pairs: streams into lent buffers,
- * running out of buffers, cancel and EOF, sends that complete at submission. */
+ * running out of buffers, cancel and EOF, sends that complete at submission,
+ * busy polling. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int have_uring;
@@ -243,6 +246,133 @@ static void sends_complete_at_submission_and_a_full_socket_says_eagain(void **st
     close(p2[1]);
 }
 
+/* A child process that writes `msg` to fd after `delay_ms`. */
+static pid_t write_later(int fd, const char *msg, int delay_ms)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct timespec d = {delay_ms / 1000, (long)(delay_ms % 1000) * 1000000L};
+        nanosleep(&d, NULL);
+        _exit(write(fd, msg, strlen(msg)) == (ssize_t)strlen(msg) ? 0 : 1);
+    }
+    return pid;
+}
+
+static void reap(pid_t pid)
+{
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static long long mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* One wait; returns the completions for tag (buffers given back). */
+static int wait_for(uint64_t tag, long long timeout_us)
+{
+    uring_cqe_rec *cq;
+    int n = uring_wait(timeout_us, &cq), mine = 0;
+    for (int i = 0; i < n; i++) {
+        mine += cq[i].tag == tag;
+        if (cq[i].flags & URING_CQE_BUFFER)
+            uring_buf_release(cq[i].flags);
+    }
+    return mine;
+}
+
+/* Input that lands while the wait polls is a hit; a poll that runs out is a
+ * miss and ends polling (and never outlasts the caller's timeout) until a
+ * wait that sleeps ends sooner than the poll limit. */
+static void busy_polling_counts_hits_and_stops_after_a_miss(void **state)
+{
+    (void)state;
+    if (!have_uring)
+        skip();
+    int sv[2];
+    pair(sv);
+    uint64_t tag = URING_TAG(URING_TAG_RECV, 21);
+    unsigned long long h0, m0, h, m;
+    uring_busy_poll_stats(&h0, &m0);
+    uring_recv_stream(sv[0], tag);
+    assert_int_equal(wait_for(tag, 0), 0); /* armed, nothing there yet */
+
+    /* Lands 20 ms into a poll of up to 2 s: a hit. */
+    uring_busy_poll(2000000);
+    pid_t pid = write_later(sv[1], "a", 20);
+    assert_int_equal(wait_for(tag, 5000000), 1);
+    reap(pid);
+    uring_busy_poll_stats(&h, &m);
+    assert_int_equal(h - h0, 1);
+    assert_int_equal(m - m0, 0);
+
+    /* Nothing comes: the poll stops at the 30 ms timeout, not at 2 s. */
+    long long t0 = mono_ms();
+    assert_int_equal(wait_for(tag, 30000), 0);
+    assert_true(mono_ms() - t0 < 1000);
+    uring_busy_poll_stats(&h, &m);
+    assert_int_equal(m - m0, 1);
+
+    /* Polling is off now: a wait that sleeps 30 ms counts nothing and
+     * leaves it off. */
+    uring_busy_poll(5000);
+    assert_int_equal(wait_for(tag, 30000), 0);
+    uring_busy_poll_stats(&h, &m);
+    assert_int_equal(h - h0, 1);
+    assert_int_equal(m - m0, 1);
+
+    /* Input already there: the sleep ends at once, which turns polling on. */
+    assert_int_equal(write(sv[1], "b", 1), 1);
+    assert_int_equal(wait_for(tag, 5000000), 1);
+    uring_busy_poll(2000000);
+    pid = write_later(sv[1], "c", 20);
+    assert_int_equal(wait_for(tag, 5000000), 1);
+    reap(pid);
+    uring_busy_poll_stats(&h, &m);
+    assert_int_equal(h - h0, 2);
+    assert_int_equal(m - m0, 1);
+
+    uring_busy_poll(0);
+    uring_cancel(tag);
+    uring_cqe_rec last;
+    assert_int_equal(collect(tag, &last, 1), 1);
+    close(sv[0]);
+    close(sv[1]);
+}
+
+/* With polling off (the default of this layer) nothing is counted. */
+static void no_polling_when_the_limit_is_zero(void **state)
+{
+    (void)state;
+    if (!have_uring)
+        skip();
+    int sv[2];
+    pair(sv);
+    uint64_t tag = URING_TAG(URING_TAG_RECV, 22);
+    unsigned long long h0, m0, h, m;
+    uring_busy_poll(0);
+    uring_busy_poll_stats(&h0, &m0);
+    uring_recv_stream(sv[0], tag);
+    pid_t pid = write_later(sv[1], "a", 20);
+    assert_int_equal(wait_for(tag, 0), 0);
+    assert_int_equal(wait_for(tag, 5000000), 1);
+    reap(pid);
+    assert_int_equal(wait_for(tag, 20000), 0);
+    uring_busy_poll_stats(&h, &m);
+    assert_int_equal(h, h0);
+    assert_int_equal(m, m0);
+    uring_cancel(tag);
+    uring_cqe_rec last;
+    assert_int_equal(collect(tag, &last, 1), 1);
+    close(sv[0]);
+    close(sv[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +380,8 @@ int main(void)
         cmocka_unit_test(arrivals_stream_into_lent_buffers_until_cancelled),
         cmocka_unit_test(the_peer_closing_ends_the_stream_with_zero),
         cmocka_unit_test(sends_complete_at_submission_and_a_full_socket_says_eagain),
+        cmocka_unit_test(busy_polling_counts_hits_and_stops_after_a_miss),
+        cmocka_unit_test(no_polling_when_the_limit_is_zero),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
