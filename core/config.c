@@ -3,6 +3,7 @@
 
 #include "alloc.h"
 #include "dispatch.h"
+#include "evict.h"
 #include "log.h"
 #include "module.h"
 #include "server.h"
@@ -61,6 +62,8 @@ static param params[] = {
     {"dir", P_STR, S(dir), P_IMMUTABLE, 0, 0, "", NULL},
     {"maxmemory", P_MEM, S(maxmemory), 0, 0, LLONG_MAX, "0", NULL},
     {"maxmemory-policy", P_ENUM, S(maxmemory_policy), 0, 0, 0, "noeviction", policies},
+    {"maxmemory-samples", P_INT, S(maxmemory_samples), 0, 1, INT_MAX, "5", NULL},
+    {"maxmemory-eviction-tenacity", P_INT, S(maxmemory_eviction_tenacity), 0, 0, 100, "10", NULL},
     {"lfu-log-factor", P_INT, S(lfu_log_factor), 0, 0, INT_MAX, "10", NULL},
     {"lfu-decay-time", P_INT, S(lfu_decay_time), 0, 0, INT_MAX, "1", NULL},
     {"slowlog-log-slower-than", P_LL, S(slowlog_log_slower_than), 0, -1, LLONG_MAX, "10000", NULL},
@@ -677,6 +680,17 @@ int config_set_param(const char *name, const char *value, size_t len, char *err,
         log_set_level(server.cfg.loglevel);
     if (p->ptr == &server.cfg.slowlog_max_len)
         slowlog_trim();
+    if (p->ptr == &server.cfg.maxmemory && server.cfg.maxmemory > 0 &&
+        (long long)zused_memory() > server.cfg.maxmemory) {
+        log_msg(LOG_WARNING,
+                "WARNING: the new maxmemory value set via CONFIG SET (%lld) is smaller than the "
+                "current memory usage (%zu). This will result in key eviction and/or the "
+                "inability to accept new write commands depending on the maxmemory-policy.",
+                server.cfg.maxmemory, zused_memory());
+        evict_request();
+    }
+    if (p->ptr == &server.cfg.maxmemory_policy)
+        evict_pool_clear();
     watch_notify(p, NULL);
     return 0;
 }

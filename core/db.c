@@ -3,6 +3,7 @@
 
 #include "alloc.h"
 #include "block.h"
+#include "evict.h"
 #include "multi.h"
 #include "slab.h"
 
@@ -233,6 +234,7 @@ void db_free_all(void)
     }
     zfree(server.dbs);
     server.dbs = NULL;
+    evict_pool_clear();
 }
 
 entry *db_find(db *d, const char *key, size_t len)

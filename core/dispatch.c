@@ -4,6 +4,7 @@
 #include "alloc.h"
 #include "block.h"
 #include "clock.h"
+#include "evict.h"
 #include "log.h"
 #include "multi.h"
 #include "reply.h"
@@ -364,7 +365,8 @@ static command *command_build(module *owner, const modis_command *def, command *
     static const char *const multi_control[] = {"multi", "exec", "discard", "watch", "quit", "reset"};
     for (size_t i = 0; !parent && i < sizeof multi_control / sizeof multi_control[0]; i++)
         if (strcmp(c->name, multi_control[i]) == 0)
-            c->flags |= CMD_MULTI_CONTROL;
+            c->flags |= CMD_MULTI_CONTROL | (i == 0 || i == 3 ? 0 : CMD_OOM_MULTI_OK) |
+                        (i == 1 ? CMD_EXEC : 0);
     for (const modis_command *s = def->subcommands; s && s->name; s++) {
         command *sc = command_build(owner, s, c, err, errlen);
         if (!sc)
@@ -575,6 +577,38 @@ static void reject(client *c, command *cmd, const char *fmt, ...)
     reply_error(c, b);
 }
 
+static int queued_denyoom(const client *c)
+{
+    for (int i = 0; i < c->mcount; i++)
+        if (c->mstate[i].cmd->flags & CMD_DENYOOM)
+            return 1;
+    return 0;
+}
+
+/* Over maxmemory with nothing left to evict: commands that may grow memory
+ * are refused, and inside MULTI everything but EXEC, DISCARD, QUIT and RESET
+ * (Redis's processCommand). EXEC of a transaction holding such a command
+ * aborts it. Eviction runs first, before every command. */
+static int refuse_oom(client *c, command *cmd)
+{
+    if (evict_run() != EVICT_FAIL)
+        return 0;
+    int refuse = (cmd->flags & CMD_DENYOOM) || ((cmd->flags & CMD_EXEC) && queued_denyoom(c));
+    if ((c->flags & CLIENT_MULTI) && !(cmd->flags & CMD_OOM_MULTI_OK))
+        refuse = 1;
+    if (!refuse)
+        return 0;
+    if (cmd->flags & CMD_EXEC) {
+        cmd->rejected_calls++;
+        multi_reset(c);
+        reply_error(c, "EXECABORT Transaction discarded because of: OOM command not allowed "
+                       "when used memory > 'maxmemory'.");
+        return 1;
+    }
+    reject(c, cmd, "OOM command not allowed when used memory > 'maxmemory'.");
+    return 1;
+}
+
 void dispatch_call(client *c, command *cmd, const modis_str *argv, int argc)
 {
     /* One clock read per command: it starts when the previous one ended (or
@@ -680,6 +714,8 @@ int dispatch_process(client *c, const modis_str *argv, int argc)
         reject(c, cmd, "ERR Command not allowed inside a transaction");
         return 0;
     }
+    if (server.cfg.maxmemory > 0 && refuse_oom(c, cmd))
+        return 0;
     if (server.pause_end_ms && (!server.pause_write_only ||
                                 (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)))) {
         if (ev_mstime() < server.pause_end_ms)

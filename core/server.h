@@ -37,6 +37,7 @@ struct modis_db {
     long long expires; /* keys with a TTL */
     int id;
     unsigned long long expire_cursor;
+    unsigned long long evict_cursor; /* volatile eviction policies scan from here */
     long long avg_ttl;
     htab waiting; /* key -> clients blocked on it (block.c) */
     htab watched; /* key -> clients watching it (multi.c) */
@@ -66,6 +67,10 @@ enum {
     CMD_MODULE = 1 << 19,
     /* core-internal: allowed while in MULTI without queueing */
     CMD_MULTI_CONTROL = 1 << 20,
+    /* core-internal: not refused inside MULTI when out of memory (EXEC,
+     * DISCARD, QUIT, RESET), and EXEC itself */
+    CMD_OOM_MULTI_OK = 1 << 21,
+    CMD_EXEC = 1 << 22,
 };
 
 struct command {
@@ -210,6 +215,8 @@ typedef struct settings {
     char *dir;
     long long maxmemory;
     int maxmemory_policy; /* a POLICY_* index into config's policy names */
+    int maxmemory_samples;
+    int maxmemory_eviction_tenacity;
     int lfu_log_factor;
     int lfu_decay_time;
     long long slowlog_log_slower_than;
