@@ -735,6 +735,7 @@ void conn_setup_io(ev_loop *loop)
     if (!server.cfg.io_uring)
         return;
     char err[256];
+    uring_busy_poll(server.cfg.busy_poll_us);
     if (ev_setsize(loop) > (1 << TAG_FD_BITS))
         snprintf(err, sizeof err, "more than %d descriptors", 1 << TAG_FD_BITS);
     if (ev_setsize(loop) > (1 << TAG_FD_BITS) || uring_init(err, sizeof err) < 0) {

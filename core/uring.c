@@ -44,6 +44,7 @@ static int caphanded;
 static long long poll_us;          /* busy-poll limit, 0: off */
 static int poll_armed = 1;         /* the last poll found input, or a sleep was short */
 static unsigned long long poll_hits, poll_misses;
+static int ring_flagged; /* set up with IORING_SETUP_TASKRUN_FLAG */
 
 int uring_active(void)
 {
@@ -170,12 +171,14 @@ void uring_busy_poll_stats(unsigned long long *hits, unsigned long long *misses)
     *misses = poll_misses;
 }
 
-/* Input the kernel holds for us: deferred task work (the flag is raised
- * when the first item is queued, and nobody is woken while we are not
- * asleep), or completions already posted. */
+/* Input the kernel holds for us: deferred task work, or completions
+ * already posted. A ring set up with TASKRUN_FLAG raises a flag when the
+ * first item of task work is queued (nobody is woken while we are not
+ * asleep), so looking costs one load; otherwise each look is a system call
+ * that runs the task work. */
 static int news_pending(unsigned want)
 {
-    if (IO_URING_READ_ONCE(*ring.sq.kflags) & IORING_SQ_TASKRUN) {
+    if (!ring_flagged || (IO_URING_READ_ONCE(*ring.sq.kflags) & IORING_SQ_TASKRUN)) {
         int r = io_uring_get_events(&ring);
         if (!enter_ok(r))
             enter_failed(r);
@@ -373,8 +376,8 @@ out:
  * task work raises a flag in the ring, which busy polling watches. */
 static const unsigned setup_flags[] = {
     IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER |
-        IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
-    IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
+        IORING_SETUP_DEFER_TASKRUN,
+    IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN,
     0,
 };
 
@@ -382,9 +385,16 @@ int uring_init(char *err, size_t errlen)
 {
     int r = -EINVAL;
     for (size_t i = 0; i < sizeof setup_flags / sizeof setup_flags[0] && r == -EINVAL; i++) {
-        struct io_uring_params p = {.flags = setup_flags[i] | IORING_SETUP_CQSIZE,
+        /* Busy polling from the start: pending task work raises a flag the
+         * poll can watch. Not otherwise: liburing then enters the kernel to
+         * flush more often, a few percent of CPU at one request per turn. */
+        unsigned extra = poll_us && (setup_flags[i] & IORING_SETUP_COOP_TASKRUN)
+                             ? IORING_SETUP_TASKRUN_FLAG
+                             : 0;
+        struct io_uring_params p = {.flags = setup_flags[i] | extra | IORING_SETUP_CQSIZE,
                                     .cq_entries = CQ_ENTRIES};
         r = io_uring_queue_init_params(URING_ENTRIES, &ring, &p);
+        ring_flagged = r == 0 && extra;
     }
     if (r < 0) {
         snprintf(err, errlen, "io_uring_setup: %s", strerror(-r));
@@ -437,4 +447,5 @@ void uring_free(void)
     nstash = capstash = caphanded = 0;
     poll_armed = 1;
     poll_hits = poll_misses = 0;
+    ring_flagged = 0;
 }

@@ -65,7 +65,9 @@ int uring_wait(long long timeout_us, uring_cqe_rec **out);
  * the server polls does not have to wake it, which on a loaded server is a
  * large share of the client's cost per request. Adaptive: a poll that ends
  * with nothing stops polling until a sleep again ends sooner than `us`, so
- * a server with long gaps between requests sleeps as before. */
+ * a server with long gaps between requests sleeps as before. Set before
+ * uring_init, a non-zero limit lets the poll watch the ring without system
+ * calls; set later, each look at the ring is one. */
 void uring_busy_poll(long long us);
 /* Busy polls that found input, and polls that ran out, since startup. */
 void uring_busy_poll_stats(unsigned long long *hits, unsigned long long *misses);

@@ -289,11 +289,8 @@ static int wait_for(uint64_t tag, long long timeout_us)
 /* Input that lands while the wait polls is a hit; a poll that runs out is a
  * miss and ends polling (and never outlasts the caller's timeout) until a
  * wait that sleeps ends sooner than the poll limit. */
-static void busy_polling_counts_hits_and_stops_after_a_miss(void **state)
+static void busy_poll_scenario(void)
 {
-    (void)state;
-    if (!have_uring)
-        skip();
     int sv[2];
     pair(sv);
     uint64_t tag = URING_TAG(URING_TAG_RECV, 21);
@@ -345,6 +342,32 @@ static void busy_polling_counts_hits_and_stops_after_a_miss(void **state)
     close(sv[1]);
 }
 
+/* On a ring set up without polling: each look at the ring enters the kernel. */
+static void busy_polling_counts_hits_and_stops_after_a_miss(void **state)
+{
+    (void)state;
+    if (!have_uring)
+        skip();
+    busy_poll_scenario();
+}
+
+/* On a ring set up while polling was on: the poll watches a flag the kernel
+ * raises. The ring is set up again for it, then as before. */
+static void busy_polling_on_a_ring_set_up_for_it(void **state)
+{
+    (void)state;
+    if (!have_uring)
+        skip();
+    char err[256];
+    uring_free();
+    uring_busy_poll(1000);
+    assert_int_equal(uring_init(err, sizeof err), 0);
+    busy_poll_scenario();
+    uring_free();
+    uring_busy_poll(0);
+    assert_int_equal(uring_init(err, sizeof err), 0);
+}
+
 /* With polling off (the default of this layer) nothing is counted. */
 static void no_polling_when_the_limit_is_zero(void **state)
 {
@@ -381,6 +404,7 @@ int main(void)
         cmocka_unit_test(the_peer_closing_ends_the_stream_with_zero),
         cmocka_unit_test(sends_complete_at_submission_and_a_full_socket_says_eagain),
         cmocka_unit_test(busy_polling_counts_hits_and_stops_after_a_miss),
+        cmocka_unit_test(busy_polling_on_a_ring_set_up_for_it),
         cmocka_unit_test(no_polling_when_the_limit_is_zero),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
