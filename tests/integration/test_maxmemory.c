@@ -186,6 +186,89 @@ static void allkeys_lru_evicts_the_idle_keys_first(void **state)
     redisFree(c);
 }
 
+/* Loads n keys `<prefix>:<i>` with 200-byte values, each with a TTL of
+ * ttl_base + i seconds when ttl_base > 0; returns the bytes they take. */
+static long long load_keys(redisContext *c, const char *prefix, int n, int ttl_base)
+{
+    char val[201];
+    memset(val, 'v', 200);
+    val[200] = '\0';
+    long long before = info_field(c, "memory", "used_memory:");
+    for (int i = 0; i < n; i++) {
+        redisReply *r = ttl_base > 0 ? cmd(c, "SET %s:%d %s EX %d", prefix, i, val, ttl_base + i)
+                                     : cmd(c, "SET %s:%d %s", prefix, i, val);
+        assert_int_equal(r->type, REDIS_REPLY_STATUS);
+        freeReplyObject(r);
+    }
+    return info_field(c, "memory", "used_memory:") - before;
+}
+
+/* Sets maxmemory so that about `keys` of keys taking `per_key` bytes each
+ * must go, and runs one command to evict them. */
+static void squeeze(redisContext *c, long long per_key, int keys)
+{
+    long long used = info_field(c, "memory", "used_memory:");
+    char limit[32];
+    snprintf(limit, sizeof limit, "%lld", used - per_key * keys);
+    ok(c, "CONFIG SET maxmemory %s", limit);
+    freeReplyObject(cmd(c, "PING"));
+}
+
+static int survivors(redisContext *c, const char *prefix, int from, int to)
+{
+    int n = 0;
+    for (int i = from; i < to; i++) {
+        redisReply *r = cmd(c, "EXISTS %s:%d", prefix, i);
+        n += (int)r->integer;
+        freeReplyObject(r);
+    }
+    return n;
+}
+
+/* volatile-ttl evicts the keys that expire soonest first. */
+static void volatile_ttl_evicts_the_nearest_expiry_first(void **state)
+{
+    (void)state;
+    redisContext *c = hs_connect(&srv);
+    assert_non_null(c);
+    ok(c, "FLUSHALL%s", "");
+    long long bytes = load_keys(c, "ttl", 1000, 1000);
+    ok(c, "CONFIG SET maxmemory-policy %s", "volatile-ttl");
+    squeeze(c, bytes / 1000, 300);
+    int low = survivors(c, "ttl", 0, 300), high = survivors(c, "ttl", 700, 1000);
+    fprintf(stderr, "note: kept %d of the 300 nearest expiries, %d of the 300 furthest\n", low,
+            high);
+    assert_true(low <= 60);
+    assert_true(high >= 290);
+    ok(c, "CONFIG SET maxmemory %s", "0");
+    ok(c, "CONFIG SET maxmemory-policy %s", "noeviction");
+    redisFree(c);
+}
+
+/* allkeys-lfu keeps the keys read often. */
+static void allkeys_lfu_keeps_the_keys_read_often(void **state)
+{
+    (void)state;
+    redisContext *c = hs_connect(&srv);
+    assert_non_null(c);
+    ok(c, "FLUSHALL%s", "");
+    ok(c, "CONFIG SET maxmemory-policy %s", "allkeys-lfu");
+    ok(c, "CONFIG SET lfu-log-factor %s", "0");
+    long long bytes = load_keys(c, "lfu", 1000, 0);
+    for (int round = 0; round < 10; round++)
+        for (int i = 0; i < 500; i++)
+            freeReplyObject(cmd(c, "GET lfu:%d", i));
+    squeeze(c, bytes / 1000, 400);
+    int hot = survivors(c, "lfu", 0, 500), cold = survivors(c, "lfu", 500, 1000);
+    fprintf(stderr, "note: kept %d of 500 keys read often, %d of 500 never read\n", hot, cold);
+    assert_true(hot >= 490);
+    assert_true(cold <= 150);
+    ok(c, "CONFIG SET maxmemory %s", "0");
+    ok(c, "CONFIG SET lfu-log-factor %s", "10");
+    ok(c, "CONFIG SET maxmemory-policy %s", "noeviction");
+    redisFree(c);
+}
+
 /* With maxmemory-eviction-tenacity 0 a command evicts 16 keys and runs (it
  * is not refused while eviction goes on); the loop evicts the rest without
  * any further command. */
@@ -218,6 +301,8 @@ int main(void)
         cmocka_unit_test(counters_show_evictions_and_refusals),
         cmocka_unit_test(allkeys_lru_evicts_the_idle_keys_first),
         cmocka_unit_test(eviction_goes_on_after_its_time_per_command),
+        cmocka_unit_test(volatile_ttl_evicts_the_nearest_expiry_first),
+        cmocka_unit_test(allkeys_lfu_keeps_the_keys_read_often),
     };
     return cmocka_run_group_tests(tests, start, stop);
 }
