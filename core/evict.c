@@ -8,7 +8,6 @@
 #include "db.h"
 #include "ev.h"
 #include "htab.h"
-#include "log.h"
 #include "server.h"
 
 #include <limits.h>
@@ -127,7 +126,7 @@ static void pool_offer(int dbid, const entry *e, int policy)
 }
 
 typedef struct volatile_sample {
-    int dbid, policy, want, seen;
+    int dbid, policy, seen;
 } volatile_sample;
 
 static void volatile_visit(void *priv, void *ev)
@@ -148,7 +147,7 @@ static int sample_db(db *d, int policy)
     if (policy_volatile(policy)) {
         if (d->expires == 0)
             return 0;
-        volatile_sample s = {d->id, policy, want, 0};
+        volatile_sample s = {d->id, policy, 0};
         for (long long steps = 0; steps < 64LL * want && s.seen < want; steps++) {
             d->evict_cursor = htab_scan(&d->keys, d->evict_cursor, volatile_visit, &s);
             if (d->evict_cursor == 0 && s.seen)
@@ -167,7 +166,7 @@ static int sample_db(db *d, int policy)
 }
 
 /* The best candidate still present (and still with a TTL under a volatile
- * policy): its database and a copy of its key in buf. */
+ * policy): its database and a copy of its key (the caller frees it). */
 static int pick_from_pool(int policy, char **key, size_t *klen, int *dbid)
 {
     for (;;) {
