@@ -361,12 +361,22 @@ static command *command_build(module *owner, const modis_command *def, command *
     if (check_args(def->args, nspecs, c->fullname, err, errlen) < 0)
         goto fail;
     legacy_range(c);
-    /* Not queued inside MULTI, as in Redis's processCommand. */
-    static const char *const multi_control[] = {"multi", "exec", "discard", "watch", "quit", "reset"};
+    /* Not queued inside MULTI, as in Redis's processCommand; those that run
+     * there even when out of memory; EXEC. */
+    static const struct {
+        const char *name;
+        int flags;
+    } multi_control[] = {
+        {"multi", CMD_MULTI_CONTROL},
+        {"exec", CMD_MULTI_CONTROL | CMD_OOM_MULTI_OK | CMD_EXEC},
+        {"discard", CMD_MULTI_CONTROL | CMD_OOM_MULTI_OK},
+        {"watch", CMD_MULTI_CONTROL},
+        {"quit", CMD_MULTI_CONTROL | CMD_OOM_MULTI_OK},
+        {"reset", CMD_MULTI_CONTROL | CMD_OOM_MULTI_OK},
+    };
     for (size_t i = 0; !parent && i < sizeof multi_control / sizeof multi_control[0]; i++)
-        if (strcmp(c->name, multi_control[i]) == 0)
-            c->flags |= CMD_MULTI_CONTROL | (i == 0 || i == 3 ? 0 : CMD_OOM_MULTI_OK) |
-                        (i == 1 ? CMD_EXEC : 0);
+        if (strcmp(c->name, multi_control[i].name) == 0)
+            c->flags |= multi_control[i].flags;
     for (const modis_command *s = def->subcommands; s && s->name; s++) {
         command *sc = command_build(owner, s, c, err, errlen);
         if (!sc)
