@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "hs_cmd.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -43,17 +44,6 @@ static redisContext *conn(const hserver *s)
     assert_non_null(c);
     assert_int_equal(c->err, 0);
     return c;
-}
-
-/* Runs a command and returns its reply (never NULL: a lost connection fails). */
-static redisReply *cmd(redisContext *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    assert_non_null(r);
-    return r;
 }
 
 static void expect_status(redisContext *c, const char *want, const char *fmt, ...)
@@ -430,7 +420,7 @@ static void client_pause_write_holds_writes_not_reads(void **state)
     expect_status(a, "OK", "CLIENT PAUSE 400 WRITE");
     long long t0 = mstime();
     expect_status(b, "PONG", "PING");
-    redisReply *r = cmd(b, "GET k");
+    redisReply *r = hs_cmd(b, "GET k");
     freeReplyObject(r);
     assert_true(mstime() - t0 < 300);
     expect_status(b, "OK", "SET k v");
@@ -494,7 +484,7 @@ static void monitor_streams_other_clients_commands(void **state)
     int mon = hs_raw_connect(s.port);
     raw_expect(mon, "MONITOR", "+OK\r\n");
     redisContext *a = conn(&s);
-    redisReply *r = cmd(a, "ECHO %b", "x\"y\n\x01", (size_t)5);
+    redisReply *r = hs_cmd(a, "ECHO %b", "x\"y\n\x01", (size_t)5);
     freeReplyObject(r);
     expect_status(a, "OK", "CONFIG SET timeout 0"); /* admin commands are not shown */
     expect_status(a, "PONG", "PING");
@@ -517,7 +507,7 @@ static void monitor_streams_other_clients_commands(void **state)
     redisContext *b = conn(&s);
     expect_status(b, "OK", "MULTI");
     expect_status(b, "QUEUED", "MONITOR");
-    r = cmd(b, "EXEC");
+    r = hs_cmd(b, "EXEC");
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     assert_int_equal(r->element[0]->type, REDIS_REPLY_ERROR);
     assert_string_equal(r->element[0]->str, "ERR MONITOR isn't allowed for DENY BLOCKING client");
@@ -537,10 +527,10 @@ static void slowlog_records_and_resets(void **state)
     expect_status(a, "OK", "CLIENT SETNAME slowpoke");
     expect_status(a, "OK", "CONFIG SET slowlog-log-slower-than 0");
     expect_status(a, "OK", "SLOWLOG RESET");
-    redisReply *r = cmd(a, "ECHO slow-one");
+    redisReply *r = hs_cmd(a, "ECHO slow-one");
     freeReplyObject(r);
     assert_true(expect_int(a, "SLOWLOG LEN") >= 2);
-    r = cmd(a, "SLOWLOG GET 2");
+    r = hs_cmd(a, "SLOWLOG GET 2");
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     assert_int_equal(r->elements, 2);
     /* Newest first: SLOWLOG LEN, then ECHO. */
@@ -555,15 +545,15 @@ static void slowlog_records_and_resets(void **state)
     assert_string_equal(e->element[5]->str, "slowpoke");
     assert_true(r->element[0]->element[0]->integer > e->element[0]->integer);
     freeReplyObject(r);
-    r = cmd(a, "SLOWLOG GET -1");
+    r = hs_cmd(a, "SLOWLOG GET -1");
     assert_true(r->elements >= 3);
     freeReplyObject(r);
-    r = cmd(a, "SLOWLOG GET 0");
+    r = hs_cmd(a, "SLOWLOG GET 0");
     assert_int_equal(r->elements, 0);
     freeReplyObject(r);
     /* Passwords never reach the slow log. */
-    freeReplyObject(cmd(a, "AUTH default sekrit"));
-    r = cmd(a, "SLOWLOG GET 1");
+    freeReplyObject(hs_cmd(a, "AUTH default sekrit"));
+    r = hs_cmd(a, "SLOWLOG GET 1");
     assert_int_equal(r->elements, 1);
     e = r->element[0]->element[3];
     assert_int_equal(e->elements, 3);
@@ -586,20 +576,20 @@ static void config_set_get_and_rewrite_round_trip(void **state)
     hserver s;
     start(&s, NULL);
     redisContext *a = conn(&s);
-    redisReply *r = cmd(a, "CONFIG GET maxmemory hz slowlog-*");
+    redisReply *r = hs_cmd(a, "CONFIG GET maxmemory hz slowlog-*");
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     assert_int_equal(r->elements, 8);
     assert_string_equal(r->element[0]->str, "maxmemory");
     assert_string_equal(r->element[2]->str, "hz");
     freeReplyObject(r);
     expect_status(a, "OK", "CONFIG SET maxmemory 3mb slowlog-max-len 77 loglevel verbose");
-    r = cmd(a, "CONFIG GET maxmemory");
+    r = hs_cmd(a, "CONFIG GET maxmemory");
     assert_string_equal(r->element[1]->str, "3145728");
     freeReplyObject(r);
     /* All or nothing: the bad hz value leaves timeout untouched. */
     expect_error(a, "ERR CONFIG SET failed (possibly related to argument 'hz')",
                  "CONFIG SET timeout 99 hz abc");
-    r = cmd(a, "CONFIG GET timeout");
+    r = hs_cmd(a, "CONFIG GET timeout");
     assert_string_equal(r->element[1]->str, "0");
     freeReplyObject(r);
     expect_status(a, "OK", "CONFIG REWRITE");
@@ -634,7 +624,7 @@ static void info_sections_and_fields(void **state)
     hserver s;
     start(&s, NULL);
     redisContext *a = conn(&s);
-    redisReply *r = cmd(a, "SET k v");
+    redisReply *r = hs_cmd(a, "SET k v");
     freeReplyObject(r);
     char *info = expect_text(a, "INFO");
     static const char *const fields[] = {"# Server\r\n",
@@ -707,7 +697,7 @@ static void command_count_list_and_filters_agree(void **state)
     start(&s, NULL);
     redisContext *a = conn(&s);
     long long count = expect_int(a, "COMMAND COUNT");
-    redisReply *all = cmd(a, "COMMAND");
+    redisReply *all = hs_cmd(a, "COMMAND");
     assert_int_equal((long long)all->elements, count);
     freeReplyObject(all);
     /* COMMAND DOCS nests deeper than hiredis 0.14 reads: count on the raw reply. */
@@ -718,14 +708,14 @@ static void command_count_list_and_filters_agree(void **state)
     assert_int_equal(atoll(docs + 1), 2 * count);
     free(docs);
     close(fd);
-    redisReply *list = cmd(a, "COMMAND LIST");
+    redisReply *list = hs_cmd(a, "COMMAND LIST");
     assert_true((long long)list->elements > count); /* subcommands too */
     int seen_kill = 0;
     for (size_t i = 0; i < list->elements; i++)
         seen_kill |= strcmp(list->element[i]->str, "client|kill") == 0;
     assert_true(seen_kill);
     freeReplyObject(list);
-    list = cmd(a, "COMMAND LIST FILTERBY MODULE admin");
+    list = hs_cmd(a, "COMMAND LIST FILTERBY MODULE admin");
     int seen_ping = 0, seen_config_set = 0;
     for (size_t i = 0; i < list->elements; i++) {
         seen_ping |= strcmp(list->element[i]->str, "ping") == 0;
@@ -734,7 +724,7 @@ static void command_count_list_and_filters_agree(void **state)
     }
     assert_true(seen_ping && seen_config_set);
     freeReplyObject(list);
-    list = cmd(a, "COMMAND LIST FILTERBY ACLCAT dangerous");
+    list = hs_cmd(a, "COMMAND LIST FILTERBY ACLCAT dangerous");
     int seen_flushall = 0, seen_get = 0;
     for (size_t i = 0; i < list->elements; i++) {
         seen_flushall |= strcmp(list->element[i]->str, "flushall") == 0;
@@ -743,10 +733,10 @@ static void command_count_list_and_filters_agree(void **state)
     assert_true(seen_flushall);
     assert_false(seen_get);
     freeReplyObject(list);
-    list = cmd(a, "COMMAND LIST FILTERBY PATTERN client|*");
+    list = hs_cmd(a, "COMMAND LIST FILTERBY PATTERN client|*");
     assert_int_equal(list->elements, 14);
     freeReplyObject(list);
-    list = cmd(a, "COMMAND LIST FILTERBY MODULE nosuchmodule");
+    list = hs_cmd(a, "COMMAND LIST FILTERBY MODULE nosuchmodule");
     assert_int_equal(list->elements, 0);
     freeReplyObject(list);
     redisFree(a);
@@ -764,7 +754,7 @@ static void module_commands_refused_unless_enabled(void **state)
     expect_error(a, "ERR MODULE command not allowed. If the enable-module-command option is set",
                  "MODULE LOAD /x.so");
     expect_error(a, "ERR MODULE command not allowed.", "MODULE UNLOAD admin");
-    redisReply *r = cmd(a, "MODULE LIST");
+    redisReply *r = hs_cmd(a, "MODULE LIST");
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     assert_true(r->elements >= 1);
     assert_string_equal(r->element[0]->element[0]->str, "name");
@@ -798,7 +788,7 @@ static void module_commands_refused_unless_enabled(void **state)
     expect_error(a, "ERR Error loading the extension.", "MODULE LOADEX %s CONFIG a b", path);
     expect_status(a, "OK", "MODULE LOAD %s", path);
     expect_status(a, "list", "TYPE l");
-    r = cmd(a, "MODULE LIST");
+    r = hs_cmd(a, "MODULE LIST");
     int found = 0;
     for (size_t i = 0; i < r->elements; i++) {
         redisReply *m = r->element[i];
@@ -832,7 +822,7 @@ static void debug_sleep_only_when_enabled(void **state)
     expect_error(
         a, "ERR unknown subcommand or wrong number of arguments for 'nosuch'. Try DEBUG HELP.",
         "DEBUG nosuch");
-    redisReply *r = cmd(a, "DEBUG HELP");
+    redisReply *r = hs_cmd(a, "DEBUG HELP");
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     assert_string_equal(r->element[1]->str, "SLEEP <seconds>");
     freeReplyObject(r);

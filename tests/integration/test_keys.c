@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "hs_cmd.h"
 
 typedef struct fixture {
     hserver server;
@@ -32,18 +33,6 @@ static redisContext *connect_or_fail(fixture *f)
     redisContext *c = hs_connect(&f->server);
     assert_non_null(c);
     return c;
-}
-
-/* Runs a command that must succeed and returns its reply (caller frees). */
-static redisReply *cmd(redisContext *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    if (!r)
-        fail_msg("command failed: %s", c->errstr);
-    return r;
 }
 
 static void expect_int(redisContext *c, long long want, const char *fmt, ...)
@@ -135,7 +124,7 @@ static int group_teardown(void **state)
 static unsigned long long scan_step(redisContext *c, unsigned long long cursor, int count,
                                     unsigned char *seen, long *returned)
 {
-    redisReply *r = cmd(c, "SCAN %llu COUNT %d", cursor, count);
+    redisReply *r = hs_cmd(c, "SCAN %llu COUNT %d", cursor, count);
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     assert_int_equal(r->elements, 2);
     assert_int_equal(r->element[0]->type, REDIS_REPLY_STRING);
@@ -190,7 +179,7 @@ static void scan_returns_every_original_key_while_the_table_grows(void **state)
     } while (cursor != 0);
     assert_all_seen(seen);
     assert_true(added >= 1500);
-    freeReplyObject(cmd(c, "FLUSHALL"));
+    freeReplyObject(hs_cmd(c, "FLUSHALL"));
     redisFree(c);
 }
 
@@ -222,7 +211,7 @@ static void scan_returns_every_original_key_under_inserts_and_deletes(void **sta
         assert_true(calls < 100000);
     } while (cursor != 0);
     assert_all_seen(seen);
-    freeReplyObject(cmd(c, "FLUSHALL"));
+    freeReplyObject(hs_cmd(c, "FLUSHALL"));
     redisFree(c);
 }
 
@@ -259,7 +248,7 @@ static void scan_match_and_type_filter_the_walk(void **state)
     if (f->have_lists)
         pipeline(c, "RPUSH list:%d v", 0, 200);
     do {
-        redisReply *r = cmd(c, "SCAN %llu MATCH str:1* TYPE STRING COUNT 20", cursor);
+        redisReply *r = hs_cmd(c, "SCAN %llu MATCH str:1* TYPE STRING COUNT 20", cursor);
         cursor = strtoull(r->element[0]->str, NULL, 10);
         for (size_t i = 0; i < r->element[1]->elements; i++) {
             int idx = -1;
@@ -274,7 +263,7 @@ static void scan_match_and_type_filter_the_walk(void **state)
     assert_int_equal(strings, 111); /* str:1, str:10..19, str:100..199 */
     if (f->have_lists) {
         do {
-            redisReply *r = cmd(c, "SCAN %llu TYPE list", cursor);
+            redisReply *r = hs_cmd(c, "SCAN %llu TYPE list", cursor);
             cursor = strtoull(r->element[0]->str, NULL, 10);
             for (size_t i = 0; i < r->element[1]->elements; i++) {
                 int idx = -1;
@@ -306,7 +295,7 @@ static void keys_lists_each_key_once_right_after_the_table_grew(void **state)
     flushall(c);
     pipeline(c, "SET grow:%d v", 0, n);
     /* Likely mid-rehash now: KEYS walks both tables and must not repeat keys. */
-    redisReply *r = cmd(c, "KEYS grow:*");
+    redisReply *r = hs_cmd(c, "KEYS grow:*");
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     assert_int_equal(r->elements, n);
     qsort(r->element, r->elements, sizeof *r->element, str_cmp);
@@ -353,20 +342,20 @@ static void expired_keys_are_gone_before_they_are_reclaimed(void **state)
     expect_int(c, 10, "EXISTS exp:0 exp:1 exp:2 exp:3 exp:4 exp:5 exp:6 exp:7 exp:8 exp:9");
     while (wall_ms() < at + 20)
         usleep(1000);
-    redisReply *size = cmd(c, "DBSIZE");
+    redisReply *size = hs_cmd(c, "DBSIZE");
     fprintf(stderr, "after the deadline: DBSIZE %lld (%d expired keys not yet reclaimed)\n",
             size->integer, (int)size->integer - 1);
     freeReplyObject(size);
 
     /* Whatever the active cycle has reclaimed so far, nothing past its TTL shows. */
-    redisReply *r = cmd(c, "KEYS *");
+    redisReply *r = hs_cmd(c, "KEYS *");
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     assert_int_equal(r->elements, 1);
     assert_string_equal(r->element[0]->str, "live");
     freeReplyObject(r);
 
     do {
-        r = cmd(c, "SCAN %llu COUNT 100", cursor);
+        r = hs_cmd(c, "SCAN %llu COUNT 100", cursor);
         cursor = strtoull(r->element[0]->str, NULL, 10);
         for (size_t i = 0; i < r->element[1]->elements; i++) {
             assert_string_equal(r->element[1]->element[i]->str, "live");
@@ -376,7 +365,7 @@ static void expired_keys_are_gone_before_they_are_reclaimed(void **state)
     } while (cursor != 0);
     assert_int_equal(scanned, 1);
 
-    r = cmd(c, "RANDOMKEY");
+    r = hs_cmd(c, "RANDOMKEY");
     assert_int_equal(r->type, REDIS_REPLY_STRING);
     assert_string_equal(r->str, "live");
     freeReplyObject(r);
@@ -388,10 +377,10 @@ static void expired_keys_are_gone_before_they_are_reclaimed(void **state)
         expect_int(c, -2, "PTTL exp:%d", i);
         expect_int(c, 0, "PERSIST exp:%d", i);
         expect_int(c, 0, "EXPIRE exp:%d 100", i);
-        r = cmd(c, "OBJECT ENCODING exp:%d", i);
+        r = hs_cmd(c, "OBJECT ENCODING exp:%d", i);
         assert_int_equal(r->type, REDIS_REPLY_NIL);
         freeReplyObject(r);
-        r = cmd(c, "RENAME exp:%d other", i);
+        r = hs_cmd(c, "RENAME exp:%d other", i);
         assert_int_equal(r->type, REDIS_REPLY_ERROR);
         assert_string_equal(r->str, "ERR no such key");
         freeReplyObject(r);
@@ -412,7 +401,7 @@ static void expire_in_the_past_deletes_and_ttl_counts_down(void **state)
     flushall(c);
     expect_status(c, "OK", "SET k v");
     expect_int(c, 1, "PEXPIRE k 200");
-    redisReply *r = cmd(c, "PTTL k");
+    redisReply *r = hs_cmd(c, "PTTL k");
     assert_true(r->integer > 0 && r->integer <= 200);
     freeReplyObject(r);
     expect_int(c, 1, "EXISTS k");
@@ -423,7 +412,7 @@ static void expire_in_the_past_deletes_and_ttl_counts_down(void **state)
     expect_int(c, 0, "EXISTS k");
     expect_status(c, "OK", "SET k v");
     expect_int(c, 1, "EXPIREAT k %lld", (long long)time(NULL) + 1000);
-    r = cmd(c, "TTL k");
+    r = hs_cmd(c, "TTL k");
     assert_true(r->integer >= 999 && r->integer <= 1000);
     freeReplyObject(r);
     flushall(c);
@@ -455,7 +444,7 @@ static void expect_stats(redisContext *c, long long dh, long long dm, const char
 {
     long long h0 = 0, m0 = 0, h1 = 0, m1 = 0;
     assert_true(read_hits(c, &h0, &m0));
-    freeReplyObject(cmd(c, command));
+    freeReplyObject(hs_cmd(c, command));
     assert_true(read_hits(c, &h1, &m1));
     if (h1 - h0 != dh || m1 - m0 != dm)
         fail_msg("%s: hits +%lld misses +%lld, Redis counts +%lld +%lld", command, h1 - h0,
@@ -513,13 +502,13 @@ static void object_freq_and_idletime_follow_the_lfu_policy(void **state)
     expect_status(c, "OK", "SET fresh v");
     /* A key never read since it was written: Redis's starting counter, 5. */
     expect_int(c, 5, "OBJECT FREQ fresh");
-    r = cmd(c, "OBJECT IDLETIME fresh");
+    r = hs_cmd(c, "OBJECT IDLETIME fresh");
     assert_int_equal(r->type, REDIS_REPLY_ERROR);
     assert_string_equal(r->str, "ERR An LFU maxmemory policy is selected, idle time not tracked. "
                                 "Please note that when switching between policies at runtime LRU "
                                 "and LFU data will take some time to adjust.");
     freeReplyObject(r);
-    r = cmd(c, "OBJECT IDLETIME nokey");
+    r = hs_cmd(c, "OBJECT IDLETIME nokey");
     assert_int_equal(r->type, REDIS_REPLY_NIL);
     freeReplyObject(r);
     redisFree(c);
@@ -551,7 +540,7 @@ static void idle_time_follows_reads_writes_and_probes_like_redis(void **state)
         expect_int(cs[i], 1, "EXISTS probed");
         expect_status(cs[i], "string", "TYPE probed");
         expect_int(cs[i], -1, "TTL probed");
-        redisReply *r = cmd(cs[i], "GET read");
+        redisReply *r = hs_cmd(cs[i], "GET read");
         freeReplyObject(r);
         expect_int(cs[i], 2, "APPEND written x");
     }
@@ -560,7 +549,7 @@ static void idle_time_follows_reads_writes_and_probes_like_redis(void **state)
         redisReply *r;
         const char *keys[] = {"probed", "read", "written", "nokey"};
         for (int k = 0; k < 4; k++) {
-            r = cmd(cs[i], "OBJECT IDLETIME %s", keys[k]);
+            r = hs_cmd(cs[i], "OBJECT IDLETIME %s", keys[k]);
             idle[i][k] = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
             freeReplyObject(r);
         }
@@ -593,19 +582,19 @@ static void no_touch_clients_leave_idle_time_alone_except_for_touch(void **state
     expect_status(c, "OK", "SET c v");
     usleep(2200 * 1000);
     expect_status(c, "OK", "CLIENT NO-TOUCH ON");
-    r = cmd(c, "GET a");
+    r = hs_cmd(c, "GET a");
     freeReplyObject(r);
     expect_int(c, 1, "TOUCH b");
-    r = cmd(other, "GET c");
+    r = hs_cmd(other, "GET c");
     freeReplyObject(r);
-    r = cmd(c, "OBJECT IDLETIME a");
+    r = hs_cmd(c, "OBJECT IDLETIME a");
     assert_int_equal(r->type, REDIS_REPLY_INTEGER);
     assert_in_range(r->integer, 2, 3);
     freeReplyObject(r);
-    r = cmd(c, "OBJECT IDLETIME b");
+    r = hs_cmd(c, "OBJECT IDLETIME b");
     assert_in_range(r->integer, 0, 1);
     freeReplyObject(r);
-    r = cmd(c, "OBJECT IDLETIME c");
+    r = hs_cmd(c, "OBJECT IDLETIME c");
     assert_in_range(r->integer, 0, 1);
     freeReplyObject(r);
     expect_status(c, "OK", "CLIENT NO-TOUCH OFF");
@@ -647,7 +636,7 @@ static redisContext *start_blpop(fixture *f, int db, const char *key)
 {
     redisContext *b = connect_or_fail(f);
     if (db) {
-        redisReply *r = cmd(b, "SELECT %d", db);
+        redisReply *r = hs_cmd(b, "SELECT %d", db);
         assert_int_equal(r->type, REDIS_REPLY_STATUS);
         freeReplyObject(r);
     }
@@ -756,9 +745,9 @@ static void swapdb_wakes_blpop_on_keys_of_the_other_db(void **state)
     flushall(c);
     redisContext *b = start_blpop(f, 0, "k");
     wait_blocked(c, 1);
-    freeReplyObject(cmd(c, "SELECT 5"));
+    freeReplyObject(hs_cmd(c, "SELECT 5"));
     expect_int(c, 1, "RPUSH k from5");
-    freeReplyObject(cmd(c, "SELECT 0"));
+    freeReplyObject(hs_cmd(c, "SELECT 0"));
     expect_status(c, "OK", "SWAPDB 0 5");
     expect_popped(b, "k", "from5");
     expect_int(c, 0, "EXISTS k");

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "hs_cmd.h"
 
 typedef struct fixture {
     hserver modis, redis;
@@ -59,17 +60,6 @@ static redisContext *conn(const hserver *s)
     redisContext *c = hs_connect(s);
     assert_non_null(c);
     return c;
-}
-
-static redisReply *cmd(redisContext *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    if (!r)
-        fail_msg("%s: no reply (%s)", fmt, c->errstr);
-    return r;
 }
 
 static void expect_int(redisContext *c, long long want, const char *fmt, ...)
@@ -115,7 +105,7 @@ static int readable(redisContext *c, int ms)
 /* INFO's blocked_clients, or -1 when the server has no INFO (yet). */
 static long blocked_clients(redisContext *ctl)
 {
-    redisReply *r = cmd(ctl, "INFO clients");
+    redisReply *r = hs_cmd(ctl, "INFO clients");
     const char *p;
     long n = -1;
     if (r->type == REDIS_REPLY_STRING && (p = strstr(r->str, "blocked_clients:")) != NULL)
@@ -186,7 +176,7 @@ static void on_both(void **state, void (*scenario)(const hserver *s))
 static redisContext *fresh(const hserver *s)
 {
     redisContext *ctl = conn(s);
-    freeReplyObject(cmd(ctl, "FLUSHALL"));
+    freeReplyObject(hs_cmd(ctl, "FLUSHALL"));
     wait_blocked(ctl, 0);
     return ctl;
 }
@@ -274,13 +264,13 @@ static void s_timeouts(const hserver *s)
     redisContext *ctl = fresh(s), *c = conn(s);
     long long t0 = mono_ms(), dt;
 
-    expect_nil(cmd(c, "BLPOP q 0.1"));
+    expect_nil(hs_cmd(c, "BLPOP q 0.1"));
     dt = mono_ms() - t0;
     assert_true(dt >= 90 && dt < 2000);
     t0 = mono_ms();
-    expect_nil(cmd(c, "BLMOVE q dst LEFT RIGHT 0.05"));
-    expect_nil(cmd(c, "BRPOPLPUSH q dst 0.05"));
-    expect_nil(cmd(c, "BLMPOP 0.05 2 q q2 LEFT COUNT 2"));
+    expect_nil(hs_cmd(c, "BLMOVE q dst LEFT RIGHT 0.05"));
+    expect_nil(hs_cmd(c, "BRPOPLPUSH q dst 0.05"));
+    expect_nil(hs_cmd(c, "BLMPOP 0.05 2 q q2 LEFT COUNT 2"));
     dt = mono_ms() - t0;
     assert_true(dt >= 140 && dt < 3000);
     wait_blocked(ctl, 0);
@@ -398,11 +388,11 @@ static void s_multi(const hserver *s)
     redisReply *r;
     long long t0 = mono_ms();
 
-    freeReplyObject(cmd(c, "MULTI"));
-    freeReplyObject(cmd(c, "BLPOP q 0"));
-    freeReplyObject(cmd(c, "BRPOPLPUSH q d 0"));
-    freeReplyObject(cmd(c, "BLMPOP 0 1 q LEFT"));
-    r = cmd(c, "EXEC");
+    freeReplyObject(hs_cmd(c, "MULTI"));
+    freeReplyObject(hs_cmd(c, "BLPOP q 0"));
+    freeReplyObject(hs_cmd(c, "BRPOPLPUSH q d 0"));
+    freeReplyObject(hs_cmd(c, "BLMPOP 0 1 q LEFT"));
+    r = hs_cmd(c, "EXEC");
     assert_true(mono_ms() - t0 < 1000);
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     assert_int_equal(r->elements, 3);
@@ -426,24 +416,24 @@ static void s_recreated_as_string(const hserver *s)
 
     send_cmd(c, "BLPOP q 0");
     wait_blocked(ctl, 1);
-    freeReplyObject(cmd(ctl, "SET q notalist"));
+    freeReplyObject(hs_cmd(ctl, "SET q notalist"));
     assert_false(readable(c, 100)); /* a string does not wake a list waiter */
     /* a list that is created and deleted in one transaction serves nobody */
-    freeReplyObject(cmd(ctl, "DEL q"));
-    freeReplyObject(cmd(ctl, "MULTI"));
-    freeReplyObject(cmd(ctl, "RPUSH q gone"));
-    freeReplyObject(cmd(ctl, "DEL q"));
-    r = cmd(ctl, "EXEC");
+    freeReplyObject(hs_cmd(ctl, "DEL q"));
+    freeReplyObject(hs_cmd(ctl, "MULTI"));
+    freeReplyObject(hs_cmd(ctl, "RPUSH q gone"));
+    freeReplyObject(hs_cmd(ctl, "DEL q"));
+    r = hs_cmd(ctl, "EXEC");
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     freeReplyObject(r);
     /* nor one replaced by a string in the same transaction */
-    freeReplyObject(cmd(ctl, "MULTI"));
-    freeReplyObject(cmd(ctl, "RPUSH q gone"));
-    freeReplyObject(cmd(ctl, "SET q str"));
-    freeReplyObject(cmd(ctl, "EXEC"));
+    freeReplyObject(hs_cmd(ctl, "MULTI"));
+    freeReplyObject(hs_cmd(ctl, "RPUSH q gone"));
+    freeReplyObject(hs_cmd(ctl, "SET q str"));
+    freeReplyObject(hs_cmd(ctl, "EXEC"));
     assert_false(readable(c, 100));
     expect_blocked(ctl, 1);
-    freeReplyObject(cmd(ctl, "DEL q"));
+    freeReplyObject(hs_cmd(ctl, "DEL q"));
     expect_int(ctl, 1, "RPUSH q real");
     expect_pair(get_reply(c), "q", "real");
     redisFree(c);
@@ -460,7 +450,7 @@ static void s_wrongtype_among_keys(const hserver *s)
     redisContext *ctl = fresh(s), *c = conn(s);
     send_cmd(c, "BLPOP a b 0");
     wait_blocked(ctl, 1);
-    freeReplyObject(cmd(ctl, "SET a str"));
+    freeReplyObject(hs_cmd(ctl, "SET a str"));
     expect_int(ctl, 1, "RPUSH b v");
     expect_pair(get_reply(c), "b", "v");
     redisFree(c);
@@ -517,7 +507,7 @@ static void s_blmove_wrongtype_destination(const hserver *s)
 
     send_cmd(c, "BRPOPLPUSH src dst 0");
     wait_blocked(ctl, 1);
-    freeReplyObject(cmd(ctl, "SET dst str"));
+    freeReplyObject(hs_cmd(ctl, "SET dst str"));
     expect_int(ctl, 1, "RPUSH src a");
     r = get_reply(c);
     assert_int_equal(r->type, REDIS_REPLY_ERROR);
@@ -542,11 +532,11 @@ static void s_same_turn(const hserver *s)
 
     send_cmd(c, "BLPOP q 0");
     wait_blocked(ctl, 1);
-    freeReplyObject(cmd(ctl, "MULTI"));
-    freeReplyObject(cmd(ctl, "RPUSH q a"));
-    freeReplyObject(cmd(ctl, "RPUSH q b"));
-    freeReplyObject(cmd(ctl, "LLEN q"));
-    r = cmd(ctl, "EXEC"); /* the waiter runs after EXEC, not between */
+    freeReplyObject(hs_cmd(ctl, "MULTI"));
+    freeReplyObject(hs_cmd(ctl, "RPUSH q a"));
+    freeReplyObject(hs_cmd(ctl, "RPUSH q b"));
+    freeReplyObject(hs_cmd(ctl, "LLEN q"));
+    r = hs_cmd(ctl, "EXEC"); /* the waiter runs after EXEC, not between */
     assert_int_equal(r->elements, 3);
     assert_int_equal(r->element[2]->integer, 2);
     freeReplyObject(r);
@@ -567,10 +557,10 @@ static void s_ready_order(const hserver *s)
 
     send_cmd(c, "BLPOP ka kb 0");
     wait_blocked(ctl, 1);
-    freeReplyObject(cmd(ctl, "MULTI"));
-    freeReplyObject(cmd(ctl, "RPUSH kb x"));
-    freeReplyObject(cmd(ctl, "RPUSH ka y"));
-    freeReplyObject(cmd(ctl, "EXEC"));
+    freeReplyObject(hs_cmd(ctl, "MULTI"));
+    freeReplyObject(hs_cmd(ctl, "RPUSH kb x"));
+    freeReplyObject(hs_cmd(ctl, "RPUSH ka y"));
+    freeReplyObject(hs_cmd(ctl, "EXEC"));
     /* kb got data first, so it serves the waiter although ka comes first in argv. */
     expect_pair(get_reply(c), "kb", "x");
     expect_int(ctl, 1, "LLEN ka");
@@ -618,15 +608,15 @@ static void blmpop_serves_up_to_count_elements_per_waiter(void **state)
 static void s_lpush_new_key_many_waiters_other_db(const hserver *s)
 {
     redisContext *ctl = fresh(s), *c = conn(s), *d = conn(s);
-    freeReplyObject(cmd(d, "SELECT 1"));
+    freeReplyObject(hs_cmd(d, "SELECT 1"));
     send_cmd(c, "BLPOP q 0");
     send_cmd(d, "BLPOP q 0");
     wait_blocked(ctl, 2);
-    freeReplyObject(cmd(ctl, "SELECT 1"));
+    freeReplyObject(hs_cmd(ctl, "SELECT 1"));
     expect_int(ctl, 1, "LPUSH q in-db-1");
     expect_pair(get_reply(d), "q", "in-db-1");
     assert_false(readable(c, 50));
-    freeReplyObject(cmd(ctl, "SELECT 0"));
+    freeReplyObject(hs_cmd(ctl, "SELECT 0"));
     expect_int(ctl, 1, "LPUSH q in-db-0");
     expect_pair(get_reply(c), "q", "in-db-0");
     redisFree(c);

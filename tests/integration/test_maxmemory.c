@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "hs_cmd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,26 +30,16 @@ static int stop(void **state)
     return hs_stop(&srv) == 0 ? 0 : -1;
 }
 
-static redisReply *cmd(redisContext *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    assert_non_null(r);
-    return r;
-}
-
 static void ok(redisContext *c, const char *fmt, const char *arg)
 {
-    redisReply *r = cmd(c, fmt, arg);
+    redisReply *r = hs_cmd(c, fmt, arg);
     assert_int_equal(r->type, REDIS_REPLY_STATUS);
     freeReplyObject(r);
 }
 
 static long long info_field(redisContext *c, const char *section, const char *field)
 {
-    redisReply *r = cmd(c, "INFO %s", section);
+    redisReply *r = hs_cmd(c, "INFO %s", section);
     char key[128];
     snprintf(key, sizeof key, "\r\n%s", field);
     const char *p = strstr(r->str, key);
@@ -59,7 +50,7 @@ static long long info_field(redisContext *c, const char *section, const char *fi
 
 static long long dbsize(redisContext *c)
 {
-    redisReply *r = cmd(c, "DBSIZE");
+    redisReply *r = hs_cmd(c, "DBSIZE");
     long long n = r->integer;
     freeReplyObject(r);
     return n;
@@ -74,20 +65,20 @@ static char *exec_after_limit(const hserver *s)
     assert_non_null(b);
     ok(b, "CONFIG SET maxmemory-policy %s", "noeviction");
     ok(a, "MULTI%s", "");
-    redisReply *r = cmd(a, "SET tx:k v");
+    redisReply *r = hs_cmd(a, "SET tx:k v");
     assert_string_equal(r->str, "QUEUED");
     freeReplyObject(r);
     ok(b, "CONFIG SET maxmemory %s", "1");
-    r = cmd(a, "EXEC");
+    r = hs_cmd(a, "EXEC");
     assert_int_equal(r->type, REDIS_REPLY_ERROR);
     char *err = strdup(r->str);
     freeReplyObject(r);
     /* The transaction is gone: a second EXEC has no MULTI. */
-    r = cmd(a, "EXEC");
+    r = hs_cmd(a, "EXEC");
     assert_string_equal(r->str, "ERR EXEC without MULTI");
     freeReplyObject(r);
     ok(b, "CONFIG SET maxmemory %s", "0");
-    r = cmd(b, "EXISTS tx:k");
+    r = hs_cmd(b, "EXISTS tx:k");
     assert_int_equal(r->integer, 0);
     freeReplyObject(r);
     redisFree(a);
@@ -124,20 +115,20 @@ static void counters_show_evictions_and_refusals(void **state)
     ok(c, "FLUSHALL%s", "");
     ok(c, "CONFIG RESETSTAT%s", "");
     for (int i = 0; i < 50; i++) {
-        redisReply *r = cmd(c, "SET ev:%d x", i);
+        redisReply *r = hs_cmd(c, "SET ev:%d x", i);
         freeReplyObject(r);
     }
     ok(c, "CONFIG SET maxmemory-policy %s", "allkeys-lru");
     ok(c, "CONFIG SET maxmemory %s", "1");
     assert_int_equal(dbsize(c), 0);
     assert_int_equal(info_field(c, "stats", "evicted_keys:"), 50);
-    redisReply *r = cmd(c, "SET ev:new x");
+    redisReply *r = hs_cmd(c, "SET ev:new x");
     assert_int_equal(r->type, REDIS_REPLY_ERROR);
     freeReplyObject(r);
-    r = cmd(c, "SET ev:new x");
+    r = hs_cmd(c, "SET ev:new x");
     freeReplyObject(r);
     assert_int_equal(info_field(c, "errorstats", "errorstat_OOM:count="), 2);
-    r = cmd(c, "INFO commandstats");
+    r = hs_cmd(c, "INFO commandstats");
     assert_non_null(strstr(r->str, "cmdstat_set:calls=50,"));
     assert_non_null(strstr(r->str, "rejected_calls=2,failed_calls=0"));
     freeReplyObject(r);
@@ -157,7 +148,7 @@ static void allkeys_lru_evicts_the_idle_keys_first(void **state)
     memset(val, 'v', sizeof val - 1);
     val[sizeof val - 1] = '\0';
     for (int i = 0; i < 2000; i++)
-        freeReplyObject(cmd(c, "SET old:%d %s", i, val));
+        freeReplyObject(hs_cmd(c, "SET old:%d %s", i, val));
     long long used = info_field(c, "memory", "used_memory:");
     assert_true(used > 0);
     char limit[32];
@@ -166,14 +157,14 @@ static void allkeys_lru_evicts_the_idle_keys_first(void **state)
     ok(c, "CONFIG SET maxmemory %s", limit);
     usleep(1500 * 1000); /* the LRU clock counts seconds */
     for (int i = 0; i < 1000; i++) {
-        redisReply *r = cmd(c, "SET new:%d %s", i, val);
+        redisReply *r = hs_cmd(c, "SET new:%d %s", i, val);
         assert_int_equal(r->type, REDIS_REPLY_STATUS);
         freeReplyObject(r);
     }
     long long evicted = info_field(c, "stats", "evicted_keys:");
     int new_left = 0;
     for (int i = 0; i < 1000; i++) {
-        redisReply *r = cmd(c, "EXISTS new:%d", i);
+        redisReply *r = hs_cmd(c, "EXISTS new:%d", i);
         new_left += (int)r->integer;
         freeReplyObject(r);
     }
@@ -195,8 +186,8 @@ static long long load_keys(redisContext *c, const char *prefix, int n, int ttl_b
     val[200] = '\0';
     long long before = info_field(c, "memory", "used_memory:");
     for (int i = 0; i < n; i++) {
-        redisReply *r = ttl_base > 0 ? cmd(c, "SET %s:%d %s EX %d", prefix, i, val, ttl_base + i)
-                                     : cmd(c, "SET %s:%d %s", prefix, i, val);
+        redisReply *r = ttl_base > 0 ? hs_cmd(c, "SET %s:%d %s EX %d", prefix, i, val, ttl_base + i)
+                                     : hs_cmd(c, "SET %s:%d %s", prefix, i, val);
         assert_int_equal(r->type, REDIS_REPLY_STATUS);
         freeReplyObject(r);
     }
@@ -211,14 +202,14 @@ static void squeeze(redisContext *c, long long per_key, int keys)
     char limit[32];
     snprintf(limit, sizeof limit, "%lld", used - per_key * keys);
     ok(c, "CONFIG SET maxmemory %s", limit);
-    freeReplyObject(cmd(c, "PING"));
+    freeReplyObject(hs_cmd(c, "PING"));
 }
 
 static int survivors(redisContext *c, const char *prefix, int from, int to)
 {
     int n = 0;
     for (int i = from; i < to; i++) {
-        redisReply *r = cmd(c, "EXISTS %s:%d", prefix, i);
+        redisReply *r = hs_cmd(c, "EXISTS %s:%d", prefix, i);
         n += (int)r->integer;
         freeReplyObject(r);
     }
@@ -257,7 +248,7 @@ static void allkeys_lfu_keeps_the_keys_read_often(void **state)
     long long bytes = load_keys(c, "lfu", 1000, 0);
     for (int round = 0; round < 10; round++)
         for (int i = 0; i < 500; i++)
-            freeReplyObject(cmd(c, "GET lfu:%d", i));
+            freeReplyObject(hs_cmd(c, "GET lfu:%d", i));
     squeeze(c, bytes / 1000, 400);
     int hot = survivors(c, "lfu", 0, 500), cold = survivors(c, "lfu", 500, 1000);
     fprintf(stderr, "note: kept %d of 500 keys read often, %d of 500 never read\n", hot, cold);
@@ -280,7 +271,7 @@ static void eviction_goes_on_after_its_time_per_command(void **state)
     ok(c, "FLUSHALL%s", "");
     ok(c, "CONFIG RESETSTAT%s", "");
     for (int i = 0; i < 1000; i++)
-        freeReplyObject(cmd(c, "SET bg:%d x", i));
+        freeReplyObject(hs_cmd(c, "SET bg:%d x", i));
     ok(c, "CONFIG SET maxmemory-eviction-tenacity %s", "0");
     ok(c, "CONFIG SET maxmemory-policy %s", "allkeys-random");
     ok(c, "CONFIG SET maxmemory %s", "1");

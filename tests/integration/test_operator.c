@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "hs_cmd.h"
 
 #include <modis/module.h>
 
@@ -61,17 +62,6 @@ static redisContext *conn(const hserver *s)
     redisContext *c = hs_connect(s);
     assert_non_null(c);
     return c;
-}
-
-static redisReply *cmd(redisContext *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    if (!r)
-        fail_msg("%s: no reply (%s)", fmt, c->errstr);
-    return r;
 }
 
 static void expect_error(redisContext *c, const char *err, const char *fmt, ...)
@@ -130,7 +120,7 @@ static long long get_int(redisContext *c, const char *fmt, ...)
 /* True when the server knows the command `name` (probed with a bad subcommand). */
 static int has_command(redisContext *c, const char *name)
 {
-    redisReply *r = cmd(c, "%s no-such-subcommand-xyz", name);
+    redisReply *r = hs_cmd(c, "%s no-such-subcommand-xyz", name);
     int unknown = r->type == REDIS_REPLY_ERROR && strncmp(r->str, "ERR unknown command", 19) == 0;
     freeReplyObject(r);
     return !unknown;
@@ -161,7 +151,7 @@ static char *raw(int port, size_t *len, int argc, char **argv)
 /* True when MODULE LIST mentions a module called name. */
 static int module_listed(redisContext *c, const char *name)
 {
-    redisReply *r = cmd(c, "MODULE LIST");
+    redisReply *r = hs_cmd(c, "MODULE LIST");
     int found = 0;
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     for (size_t i = 0; i < r->elements; i++) {
@@ -520,14 +510,14 @@ static void command_info_is_null_for_disabled_and_removed_commands(void **state)
         free(r);
     }
     /* The renamed command is there under its new name. */
-    redisReply *r = cmd(c, "COMMAND INFO x-flushall");
+    redisReply *r = hs_cmd(c, "COMMAND INFO x-flushall");
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     assert_int_equal(r->elements, 1);
     assert_int_equal(r->element[0]->type, REDIS_REPLY_ARRAY);
     freeReplyObject(r);
     /* COMMAND COUNT and COMMAND LIST agree and leave the removed ones out. */
     long long count = get_int(c, "COMMAND COUNT");
-    r = cmd(c, "COMMAND LIST");
+    r = hs_cmd(c, "COMMAND LIST");
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     long long top = 0; /* COMMAND LIST names subcommands too, as container|sub */
     for (size_t i = 0; i < r->elements; i++)
@@ -540,10 +530,10 @@ static void command_info_is_null_for_disabled_and_removed_commands(void **state)
     freeReplyObject(r);
     if (has_command(c, "INFO")) {
         /* Rejected calls of removed commands leave no trace in commandstats. */
-        freeReplyObject(cmd(c, "KEYS *"));
-        freeReplyObject(cmd(c, "DBSIZE"));
+        freeReplyObject(hs_cmd(c, "KEYS *"));
+        freeReplyObject(hs_cmd(c, "DBSIZE"));
         expect_str(c, "OK", "X-FLUSHALL");
-        r = cmd(c, "INFO commandstats");
+        r = hs_cmd(c, "INFO commandstats");
         assert_int_equal(r->type, REDIS_REPLY_STRING);
         if (strstr(r->str, "cmdstat_keys:") || strstr(r->str, "cmdstat_dbsize:"))
             fail_msg("commandstats reports a removed command:\n%s", r->str);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "hs_cmd.h"
 
 /* The strings module's commands, for the COMMAND INFO / DOCS comparisons. */
 static const char *const string_commands[] = {
@@ -54,16 +55,6 @@ static int group_teardown(void **state)
 }
 
 /* ---- helpers ------------------------------------------------------------------------- */
-
-static redisReply *cmd(redisContext *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    assert_non_null(r);
-    return r;
-}
 
 static void expect_status(redisContext *c, const char *status, const char *fmt, ...)
 {
@@ -147,7 +138,7 @@ static char *raw(int fd, const char *line, size_t *len)
 /* True when modis knows the command (the admin module may not be loaded). */
 static int modis_has(fixture *f, const char *probe)
 {
-    redisReply *r = cmd(f->m, probe);
+    redisReply *r = hs_cmd(f->m, probe);
     int ok = !(r->type == REDIS_REPLY_ERROR && strncmp(r->str, "ERR unknown command", 19) == 0);
     freeReplyObject(r);
     return ok;
@@ -165,7 +156,7 @@ static void set_px_and_psetex_expire_after_the_wait(void **state)
     expect_status(c, "OK", "SET exp:c v EX 100");
     expect_bulk(c, "v", 1, "GET exp:a");
     expect_bulk(c, "w", 1, "GET exp:b");
-    redisReply *r = cmd(c, "PTTL exp:a");
+    redisReply *r = hs_cmd(c, "PTTL exp:a");
     assert_true(r->integer > 0 && r->integer <= 150);
     freeReplyObject(r);
     usleep(300 * 1000);
@@ -224,15 +215,15 @@ static void expect_write_breaks_watch(const hserver *s, const char *setup, const
     redisContext *a = hs_connect(s), *b = hs_connect(s);
     assert_non_null(a);
     assert_non_null(b);
-    freeReplyObject(cmd(b, setup));
+    freeReplyObject(hs_cmd(b, setup));
     expect_status(a, "OK", "WATCH %s", key);
-    redisReply *r = cmd(b, write);
+    redisReply *r = hs_cmd(b, write);
     if (r->type == REDIS_REPLY_ERROR)
         fail_msg("%s: %s", write, r->str);
     freeReplyObject(r);
     expect_status(a, "OK", "MULTI");
     expect_status(a, "QUEUED", "SET %s other", key);
-    r = cmd(a, "EXEC");
+    r = hs_cmd(a, "EXEC");
     if (r->type != REDIS_REPLY_NIL)
         fail_msg("%s on %s server did not break WATCH (EXEC type %d)", write,
                  s->is_redis ? "redis" : "modis", r->type);
@@ -279,7 +270,7 @@ static void large_binary_values_round_trip(void **state)
     big[n - 2] = '\r';
     big[n - 1] = '\n';
 
-    freeReplyObject(cmd(c, "SET big:a %b", big, n));
+    freeReplyObject(hs_cmd(c, "SET big:a %b", big, n));
     expect_bulk(c, big, n, "GET big:a");
     expect_int(c, (long long)n, "STRLEN big:a");
     expect_bulk(c, big + n - 10, 10, "GETRANGE big:a -10 -1");
@@ -355,12 +346,12 @@ static void configured_proto_max_bulk_len_bounds_strings_and_lcs(void **state)
     char a[800], b[800];
     memset(a, 'a', sizeof a);
     memset(b, 'a', sizeof b);
-    freeReplyObject(cmd(c, "SET a %b", a, sizeof a));
-    freeReplyObject(cmd(c, "SET b %b", b, sizeof b));
+    freeReplyObject(hs_cmd(c, "SET a %b", a, sizeof a));
+    freeReplyObject(hs_cmd(c, "SET b %b", b, sizeof b));
     expect_error(c, "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len",
                  "LCS a b LEN");
-    freeReplyObject(cmd(c, "SET a %b", a, (size_t)700));
-    freeReplyObject(cmd(c, "SET b %b", b, (size_t)700));
+    freeReplyObject(hs_cmd(c, "SET a %b", a, (size_t)700));
+    freeReplyObject(hs_cmd(c, "SET b %b", b, (size_t)700));
     expect_int(c, 700, "LCS a b LEN");
 
     redisFree(c);
@@ -371,7 +362,7 @@ static void configured_proto_max_bulk_len_bounds_strings_and_lcs(void **state)
 
 static void expect_encoding(redisContext *c, const char *key, const char *enc)
 {
-    redisReply *r = cmd(c, "OBJECT ENCODING %s", key);
+    redisReply *r = hs_cmd(c, "OBJECT ENCODING %s", key);
     if (r->type != REDIS_REPLY_STRING || strcmp(r->str, enc) != 0)
         fail_msg("OBJECT ENCODING %s: expected %s, got \"%s\"", key, enc, r->str ? r->str : "");
     freeReplyObject(r);
@@ -505,8 +496,8 @@ static void command_docs_match_redis_except_prose(void **state)
     int failures = 0, same_prose = 0;
     for (size_t i = 0; i < NCOMMANDS; i++) {
         char path[512];
-        redisReply *r = cmd(f->r, "COMMAND DOCS %s", string_commands[i]);
-        redisReply *m = cmd(f->m, "COMMAND DOCS %s", string_commands[i]);
+        redisReply *r = hs_cmd(f->r, "COMMAND DOCS %s", string_commands[i]);
+        redisReply *m = hs_cmd(f->m, "COMMAND DOCS %s", string_commands[i]);
         snprintf(path, sizeof path, "%s", string_commands[i]);
         if (!docs_equal(r, m, &same_prose, path, sizeof path))
             failures++;
