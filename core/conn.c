@@ -674,6 +674,7 @@ static int stream_wait(ev_loop *loop, int timeout_ms)
         timeout_us = 0;
     server.stream_again = 0;
     uring_busy_poll(server.cfg.busy_poll_us);
+    uring_coalesce(server.cfg.io_coalesce_us);
     uring_cqe_rec *cq;
     int n = uring_wait(timeout_us, &cq), epoll_ready = 0;
     /* Sends first: their bytes left before anything below adds output. */

@@ -139,12 +139,12 @@ static void sec_server(out *o)
            "process_supervised:no\r\nrun_id:%s\r\ntcp_port:%d\r\nserver_time_usec:%lld\r\n"
            "uptime_in_seconds:%lld\r\nuptime_in_days:%lld\r\nhz:%d\r\nconfigured_hz:%d\r\n"
            "lru_clock:%lld\r\nexecutable:%s\r\nconfig_file:%s\r\nio_threads_active:0\r\n"
-           "io_uring:%d\r\n",
+           "io_uring:%d\r\nio_coalesce_supported:%d\r\n",
         MODIS_REDIS_VERSION, MODIS_VERSION, u.sysname, u.release, u.machine,
         (int)(sizeof(void *) * 8), __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__, (int)server.pid,
         server.run_id, server.cfg.port, ev_ustime(), up, up / 86400, server.cfg.hz, server.cfg.hz,
         (long long)server.lru_clock, "modis-server",
-        server.config_file ? server.config_file : "", uring_active());
+        server.config_file ? server.config_file : "", uring_active(), uring_can_coalesce());
 }
 
 static void sec_clients(out *o)
@@ -194,8 +194,9 @@ static void sec_persistence(out *o)
 
 static void sec_stats(out *o)
 {
-    unsigned long long poll_hits, poll_misses;
+    unsigned long long poll_hits, poll_misses, co_hits, co_misses;
     uring_busy_poll_stats(&poll_hits, &poll_misses);
+    uring_coalesce_stats(&co_hits, &co_misses);
     put(o, "# Stats\r\ntotal_connections_received:%lld\r\ntotal_commands_processed:%lld\r\n"
            "instantaneous_ops_per_sec:%lld\r\ntotal_net_input_bytes:%lld\r\n"
            "total_net_output_bytes:%lld\r\nrejected_connections:%lld\r\nexpired_keys:%lld\r\n"
@@ -203,12 +204,13 @@ static void sec_stats(out *o)
            "pubsub_channels:0\r\npubsub_patterns:0\r\nlatest_fork_usec:0\r\n"
            "total_error_replies:%lld\r\nunexpected_error_replies:%lld\r\n"
            "total_reads_processed:0\r\ntotal_writes_processed:0\r\n"
-           "busy_poll_hits:%llu\r\nbusy_poll_misses:%llu\r\n",
+           "busy_poll_hits:%llu\r\nbusy_poll_misses:%llu\r\n"
+           "io_coalesce_hits:%llu\r\nio_coalesce_misses:%llu\r\n",
         server.stat_numconnections, server.stat_numcommands, ops_per_sec(),
         server.stat_net_input_bytes, server.stat_net_output_bytes, server.stat_rejected_conn,
         server.stat_expiredkeys, server.stat_evictedkeys, server.stat_keyspace_hits,
         server.stat_keyspace_misses, server.stat_total_error_replies,
-        server.stat_unexpected_error_replies, poll_hits, poll_misses);
+        server.stat_unexpected_error_replies, poll_hits, poll_misses, co_hits, co_misses);
 }
 
 static void sec_replication(out *o)

@@ -231,6 +231,7 @@ typedef struct settings {
     char *module_dir;
     int io_uring;
     int busy_poll_us;
+    int io_coalesce_us;
 } settings;
 
 /* maxmemory-policy values, in the order of config.c's names. */

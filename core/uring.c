@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -27,6 +28,9 @@
 #define BUF_SIZE (16 * 1024)
 #define BUF_FIRST 4
 #define BGID 0
+/* Coalescing: a wait gathers up to COALESCE_MAX arrivals within its window. */
+#define COALESCE_MAX 16
+#define COALESCE_BACKOFF_MAX 1024
 
 _Static_assert(URING_CQE_BUFFER == IORING_CQE_F_BUFFER, "completion flag values");
 _Static_assert(URING_CQE_MORE == IORING_CQE_F_MORE, "completion flag values");
@@ -45,6 +49,11 @@ static long long poll_us;          /* busy-poll limit, 0: off */
 static int poll_armed = 1;         /* the last poll found input, or a sleep was short */
 static unsigned long long poll_hits, poll_misses;
 static int ring_flagged; /* set up with IORING_SETUP_TASKRUN_FLAG */
+static int has_min_wait;  /* the kernel takes a minimum wait (IORING_FEAT_MIN_TIMEOUT) */
+static unsigned coalesce_us;       /* wake-up coalescing window, 0: off */
+static unsigned coalesce_skip;     /* plain waits left before the next coalesced one */
+static unsigned coalesce_backoff = 1;
+static unsigned long long coalesce_hits, coalesce_misses;
 
 int uring_active(void)
 {
@@ -215,6 +224,79 @@ static long long busy_poll(unsigned want, long long timeout_us)
     return now - start;
 }
 
+void uring_coalesce(long long us)
+{
+    unsigned v = us > 0 ? (unsigned)us : 0;
+    if (v != coalesce_us) { /* a changed setting starts without a backoff */
+        coalesce_skip = 0;
+        coalesce_backoff = 1;
+    }
+    coalesce_us = v;
+}
+
+void uring_coalesce_stats(unsigned long long *hits, unsigned long long *misses)
+{
+    *hits = coalesce_hits;
+    *misses = coalesce_misses;
+}
+
+int uring_can_coalesce(void)
+{
+    return active && has_min_wait;
+}
+
+/* Kernel 6.12 names these; the headers of older liburing do not. */
+#ifndef IORING_FEAT_MIN_TIMEOUT
+#define IORING_FEAT_MIN_TIMEOUT (1U << 15)
+#endif
+#define LIBURING_INT_FLAG_REG_RING 1 /* liburing's mark of a registered ring fd */
+
+/* What io_uring_submit does before entering: publishes the queued SQEs.
+ * Returns how many the kernel has yet to take. */
+static unsigned flush_sq(void)
+{
+    struct io_uring_sq *sq = &ring.sq;
+    unsigned tail = sq->sqe_tail;
+    if (sq->sqe_head != tail) {
+        sq->sqe_head = tail;
+        io_uring_smp_store_release(sq->ktail, tail);
+    }
+    return tail - IO_URING_READ_ONCE(*sq->khead);
+}
+
+/* Submits and waits for `want` completions, but only for min_us: past it,
+ * any completion posted since the wait began ends it, and with none the wait
+ * goes on for one until the timeout (-1: none). liburing learned this call
+ * (io_uring_submit_and_wait_min_timeout) after the version Debian 12 ships,
+ * so it is made here, with the kernel's argument layout spelled out: older
+ * headers call the minimum's field pad, newer ones min_wait_usec. */
+struct enter_arg {
+    uint64_t sigmask;
+    uint32_t sigmask_sz;
+    uint32_t min_wait_usec;
+    uint64_t ts;
+};
+_Static_assert(sizeof(struct enter_arg) == sizeof(struct io_uring_getevents_arg),
+               "io_uring_getevents_arg layout");
+
+static int enter_min_wait(unsigned want, long long timeout_us, unsigned min_us)
+{
+    struct __kernel_timespec ts;
+    struct enter_arg arg = {.sigmask_sz = _NSIG / 8, .min_wait_usec = min_us};
+    if (timeout_us >= 0) {
+        ts.tv_sec = timeout_us / 1000000;
+        ts.tv_nsec = (timeout_us % 1000000) * 1000;
+        arg.ts = (uint64_t)(uintptr_t)&ts;
+    }
+    unsigned flags = IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG;
+    int fd = ring.ring_fd;
+    if (ring.int_flags & LIBURING_INT_FLAG_REG_RING) {
+        flags |= IORING_ENTER_REGISTERED_RING;
+        fd = ring.enter_ring_fd;
+    }
+    return io_uring_enter2((unsigned)fd, flush_sq(), want, flags, (sigset_t *)&arg, sizeof arg);
+}
+
 int uring_wait(long long timeout_us, uring_cqe_rec **out)
 {
     /* The sends complete while they are submitted (MSG_DONTWAIT), so waiting
@@ -231,8 +313,13 @@ int uring_wait(long long timeout_us, uring_cqe_rec **out)
             timeout_us = spent < timeout_us ? timeout_us - spent : 0;
     }
     long long slept_from = poll_us && !poll_armed && timeout_us != 0 ? clock_fast_us() : 0;
-    int r;
-    if (timeout_us < 0) {
+    int r, coalesced = 0;
+    if (coalesce_us && has_min_wait && !poll_us && timeout_us != 0 && coalesce_skip == 0) {
+        unsigned us = timeout_us > 0 && timeout_us < coalesce_us ? (unsigned)timeout_us
+                                                                  : coalesce_us;
+        r = enter_min_wait(want + COALESCE_MAX - 1, timeout_us, us);
+        coalesced = 1;
+    } else if (timeout_us < 0) {
         r = io_uring_submit_and_wait(&ring, want);
     } else {
         struct __kernel_timespec ts = {.tv_sec = timeout_us / 1000000,
@@ -245,6 +332,23 @@ int uring_wait(long long timeout_us, uring_cqe_rec **out)
     if (slept_from && clock_fast_us() - slept_from < poll_us)
         poll_armed = 1; /* news came that soon: polling would have caught it */
     harvest();
+    if (coalesced) {
+        /* Two arrivals or more: the wait saved the senders wake-ups. One:
+         * it only held that one back, so skip a few waits, twice as many
+         * after each such miss in a row (a lone client is held back once
+         * in COALESCE_BACKOFF_MAX requests). */
+        if ((unsigned)nstash > want) {
+            coalesce_hits++;
+            coalesce_backoff = 1;
+        } else {
+            coalesce_misses++;
+            coalesce_skip = coalesce_backoff;
+            if (coalesce_backoff < COALESCE_BACKOFF_MAX)
+                coalesce_backoff *= 2;
+        }
+    } else if (coalesce_skip && timeout_us != 0) {
+        coalesce_skip--;
+    }
     /* Hand the stash out and gather into the other array from now on, so
      * what the caller holds stays put even if it queues more. */
     uring_cqe_rec *t = handed;
@@ -395,7 +499,9 @@ int uring_init(char *err, size_t errlen)
                                     .cq_entries = CQ_ENTRIES};
         r = io_uring_queue_init_params(URING_ENTRIES, &ring, &p);
         ring_flagged = r == 0 && extra;
+        has_min_wait = r == 0 && (p.features & IORING_FEAT_MIN_TIMEOUT);
     }
+
     if (r < 0) {
         snprintf(err, errlen, "io_uring_setup: %s", strerror(-r));
         return -1;

@@ -71,6 +71,18 @@ int uring_wait(long long timeout_us, uring_cqe_rec **out);
 void uring_busy_poll(long long us);
 /* Busy polls that found input, and polls that ran out, since startup. */
 void uring_busy_poll_stats(unsigned long long *hits, unsigned long long *misses);
+/* Wake-up coalescing: a wait that would sleep asks the kernel to wake it
+ * at the COALESCE_MAX-th arrival or `us` microseconds after the first
+ * (0: off), so a server with many busy clients is woken once per group of
+ * arrivals, not once per arrival; each wake-up costs the sender that causes
+ * it. Adaptive: a coalesced wait that gathers a single arrival only delayed
+ * it, so the next waits are plain ones, more of them after each such miss.
+ * Needs a kernel that takes a minimum wait (6.12+); off while busy polling. */
+void uring_coalesce(long long us);
+/* Coalesced waits that gathered two arrivals or more, and those that got one. */
+void uring_coalesce_stats(unsigned long long *hits, unsigned long long *misses);
+/* Whether the ring is up and the kernel can coalesce. */
+int uring_can_coalesce(void);
 /* The lent buffer of a recv completion (by its flags), and giving it back. */
 char *uring_buf(unsigned flags);
 void uring_buf_release(unsigned flags);

@@ -517,9 +517,9 @@ static long long info_stat(redisContext *c, const char *section, const char *fie
     return v;
 }
 
-static void expect_config_error(redisContext *c, const char *value)
+static void expect_config_error(redisContext *c, const char *name, const char *value)
 {
-    redisReply *r = redisCommand(c, "CONFIG SET busy-poll-us %s", value);
+    redisReply *r = redisCommand(c, "CONFIG SET %s %s", name, value);
     assert_non_null(r);
     assert_int_equal(r->type, REDIS_REPLY_ERROR);
     freeReplyObject(r);
@@ -538,9 +538,9 @@ static void busy_polling_is_off_unless_set_and_counts_its_hits(void **state)
     assert_int_equal(r->elements, 2);
     assert_string_equal(r->element[1]->str, "0");
     freeReplyObject(r);
-    expect_config_error(c, "-1");
-    expect_config_error(c, "100001");
-    expect_config_error(c, "soon");
+    expect_config_error(c, "busy-poll-us", "-1");
+    expect_config_error(c, "busy-poll-us", "100001");
+    expect_config_error(c, "busy-poll-us", "soon");
     int uring = info_stat(c, "server", "io_uring") == 1;
     long long h0 = info_stat(c, "stats", "busy_poll_hits");
     long long m0 = info_stat(c, "stats", "busy_poll_misses");
@@ -572,6 +572,94 @@ static void busy_polling_is_off_unless_set_and_counts_its_hits(void **state)
     redisFree(c);
 }
 
+static void config_set(redisContext *c, const char *name, const char *value)
+{
+    redisReply *r = redisCommand(c, "CONFIG SET %s %s", name, value);
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_STATUS);
+    assert_string_equal(r->str, "OK");
+    freeReplyObject(r);
+}
+
+/* `rounds` times: a PING on each of the n sockets, then every PONG read. */
+static void ping_all_at_once(const int *fds, int n, int rounds)
+{
+    for (int k = 0; k < rounds; k++) {
+        for (int i = 0; i < n; i++)
+            assert_int_equal(hs_raw_send(fds[i], "PING\r\n", 6), 0);
+        for (int i = 0; i < n; i++) {
+            char *got = read_exact(fds[i], 7, 10000);
+            assert_non_null(got);
+            assert_memory_equal(got, "+PONG\r\n", 7);
+            free(got);
+        }
+    }
+}
+
+/* io-coalesce-us is 25 unless set. A lone client never has company in a
+ * wait, so coalescing is tried now and then and counts misses only, fewer
+ * and fewer (a wait that holds back its single request makes the next ones
+ * plain). Requests from 20 sockets at once are gathered in one wait (hits);
+ * at 0 nothing is counted. Without io_uring or the kernel's support,
+ * nothing is counted at all. */
+static void wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client(void **state)
+{
+    (void)state;
+    enum { NSOCK = 20 };
+    redisContext *c = hs_connect(&srv);
+    assert_non_null(c);
+    redisReply *r = redisCommand(c, "CONFIG GET io-coalesce-us");
+    assert_non_null(r);
+    assert_int_equal(r->elements, 2);
+    assert_string_equal(r->element[1]->str, "25");
+    freeReplyObject(r);
+    expect_config_error(c, "io-coalesce-us", "-1");
+    expect_config_error(c, "io-coalesce-us", "1001");
+    expect_config_error(c, "io-coalesce-us", "soon");
+    int able = info_stat(c, "server", "io_coalesce_supported") == 1;
+    if (!uring_wanted)
+        assert_false(able);
+
+    config_set(c, "io-coalesce-us", "0"); /* a change starts without a backoff */
+    config_set(c, "io-coalesce-us", "25");
+    long long h0 = info_stat(c, "stats", "io_coalesce_hits");
+    long long m0 = info_stat(c, "stats", "io_coalesce_misses");
+    ping_one_by_one(c, 1000);
+    long long h1 = info_stat(c, "stats", "io_coalesce_hits");
+    long long m1 = info_stat(c, "stats", "io_coalesce_misses");
+    assert_int_equal(h1, h0);
+    if (able)
+        assert_true(m1 - m0 >= 3 && m1 - m0 <= 20);
+    else
+        assert_int_equal(m1, m0);
+
+    int fds[NSOCK];
+    for (int i = 0; i < NSOCK; i++) {
+        fds[i] = hs_raw_connect(srv.port);
+        assert_true(fds[i] >= 0);
+    }
+    config_set(c, "io-coalesce-us", "1000");
+    ping_all_at_once(fds, NSOCK, 50);
+    long long h2 = info_stat(c, "stats", "io_coalesce_hits");
+    if (able)
+        assert_true(h2 - h1 >= 10);
+    else
+        assert_int_equal(h2, h1);
+
+    /* The wait that brings the CONFIG SET may still count. */
+    config_set(c, "io-coalesce-us", "0");
+    h2 = info_stat(c, "stats", "io_coalesce_hits");
+    long long m2 = info_stat(c, "stats", "io_coalesce_misses");
+    ping_all_at_once(fds, NSOCK, 20);
+    ping_one_by_one(c, 100);
+    assert_int_equal(info_stat(c, "stats", "io_coalesce_hits"), h2);
+    assert_int_equal(info_stat(c, "stats", "io_coalesce_misses"), m2);
+    config_set(c, "io-coalesce-us", "25");
+    for (int i = 0; i < NSOCK; i++)
+        close(fds[i]);
+    redisFree(c);
+}
+
 #define TESTS                                                                                      \
     cmocka_unit_test(big_values_and_a_long_pipeline_come_back_byte_for_byte),                      \
         cmocka_unit_test(bytes_sent_one_at_a_time_are_answered_once_each),                         \
@@ -581,7 +669,8 @@ static void busy_polling_is_off_unless_set_and_counts_its_hits(void **state)
         cmocka_unit_test(a_slow_reader_gets_every_byte_once_its_socket_drains),                    \
         cmocka_unit_test(net_byte_counters_count_exactly_what_crossed_the_socket),                 \
         cmocka_unit_test(config_and_info_tell_whether_io_uring_is_used),                        \
-        cmocka_unit_test(busy_polling_is_off_unless_set_and_counts_its_hits)
+        cmocka_unit_test(busy_polling_is_off_unless_set_and_counts_its_hits),                      \
+        cmocka_unit_test(wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client)
 
 int main(void)
 {
