@@ -814,9 +814,13 @@ int main(int argc, char **argv)
         int n = epoll_wait(epfd, evs, 256, timeout);
         if (n < 0 && errno != EINTR)
             die("epoll_wait: %s", strerror(errno));
-        uint64_t now = now_ns();
+        uint64_t now = 0;
         for (int i = 0; i < n; i++) {
             conn *c = evs[i].data.ptr;
+            /* Each event its own time: a turn handles up to 256 of them, and
+             * a stamp taken once would misdate the later ones' replies and
+             * next batches by up to the whole turn. */
+            now = now_ns();
             if (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
                 read_conn(c, now);
             if (evs[i].events & EPOLLOUT)
