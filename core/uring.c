@@ -50,6 +50,7 @@ static int poll_armed = 1;         /* the last poll found input, or a sleep was 
 static unsigned long long poll_hits, poll_misses;
 static int ring_flagged; /* set up with IORING_SETUP_TASKRUN_FLAG */
 static int has_min_wait;  /* the kernel takes a minimum wait (IORING_FEAT_MIN_TIMEOUT) */
+static int ring_registered; /* enter through ring.enter_ring_fd */
 static unsigned coalesce_us;       /* wake-up coalescing window, 0: off */
 static unsigned coalesce_skip;     /* plain waits left before the next coalesced one */
 static unsigned coalesce_backoff = 1;
@@ -249,7 +250,6 @@ int uring_can_coalesce(void)
 #ifndef IORING_FEAT_MIN_TIMEOUT
 #define IORING_FEAT_MIN_TIMEOUT (1U << 15)
 #endif
-#define LIBURING_INT_FLAG_REG_RING 1 /* liburing's mark of a registered ring fd */
 
 /* What io_uring_submit does before entering: publishes the queued SQEs.
  * Returns how many the kernel has yet to take. */
@@ -265,8 +265,8 @@ static unsigned flush_sq(void)
 }
 
 /* Submits and waits for `want` completions, but only for min_us: past it,
- * any completion posted since the wait began ends it, and with none the wait
- * goes on for one until the timeout (-1: none). liburing learned this call
+ * any completion there ends it, and with none the wait goes on for one
+ * until the timeout (-1: none). liburing learned this call
  * (io_uring_submit_and_wait_min_timeout) after the version Debian 12 ships,
  * so it is made here, with the kernel's argument layout spelled out: older
  * headers call the minimum's field pad, newer ones min_wait_usec. */
@@ -281,16 +281,18 @@ _Static_assert(sizeof(struct enter_arg) == sizeof(struct io_uring_getevents_arg)
 
 static int enter_min_wait(unsigned want, long long timeout_us, unsigned min_us)
 {
-    struct __kernel_timespec ts;
-    struct enter_arg arg = {.sigmask_sz = _NSIG / 8, .min_wait_usec = min_us};
-    if (timeout_us >= 0) {
-        ts.tv_sec = timeout_us / 1000000;
-        ts.tv_nsec = (timeout_us % 1000000) * 1000;
-        arg.ts = (uint64_t)(uintptr_t)&ts;
-    }
+    /* Without a timeout the kernel ends the wait when the minimum is up,
+     * even with nothing come: an hour stands in for none. */
+    if (timeout_us < 0)
+        timeout_us = 3600LL * 1000000;
+    struct __kernel_timespec ts = {.tv_sec = timeout_us / 1000000,
+                                   .tv_nsec = (timeout_us % 1000000) * 1000};
+    struct enter_arg arg = {.sigmask_sz = _NSIG / 8,
+                            .min_wait_usec = min_us,
+                            .ts = (uint64_t)(uintptr_t)&ts};
     unsigned flags = IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG;
     int fd = ring.ring_fd;
-    if (ring.int_flags & LIBURING_INT_FLAG_REG_RING) {
+    if (ring_registered) {
         flags |= IORING_ENTER_REGISTERED_RING;
         fd = ring.enter_ring_fd;
     }
@@ -336,11 +338,11 @@ int uring_wait(long long timeout_us, uring_cqe_rec **out)
         /* Two arrivals or more: the wait saved the senders wake-ups. One:
          * it only held that one back, so skip a few waits, twice as many
          * after each such miss in a row (a lone client is held back once
-         * in COALESCE_BACKOFF_MAX requests). */
+         * in COALESCE_BACKOFF_MAX requests). None (a timeout): no harm. */
         if ((unsigned)nstash > want) {
             coalesce_hits++;
             coalesce_backoff = 1;
-        } else {
+        } else if ((unsigned)nstash == want) {
             coalesce_misses++;
             coalesce_skip = coalesce_backoff;
             if (coalesce_backoff < COALESCE_BACKOFF_MAX)
@@ -530,7 +532,7 @@ int uring_init(char *err, size_t errlen)
         return -1;
     }
     /* Lets io_uring_enter skip looking the ring's fd up on every call. */
-    io_uring_register_ring_fd(&ring);
+    ring_registered = io_uring_register_ring_fd(&ring) == 1;
     return 0;
 }
 
@@ -554,4 +556,8 @@ void uring_free(void)
     poll_armed = 1;
     poll_hits = poll_misses = 0;
     ring_flagged = 0;
+    ring_registered = has_min_wait = 0;
+    coalesce_skip = 0;
+    coalesce_backoff = 1;
+    coalesce_hits = coalesce_misses = 0;
 }

@@ -1,6 +1,6 @@
 /* test_uring.c: the io_uring layer on socket pairs: streams into lent buffers,
  * running out of buffers, cancel and EOF, sends that complete at submission,
- * busy polling. */
+ * busy polling, wake-up coalescing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -396,6 +396,109 @@ static void no_polling_when_the_limit_is_zero(void **state)
     close(sv[1]);
 }
 
+/* One wait; returns the completions for either tag (buffers given back). */
+static int wait_for_two(uint64_t t1, uint64_t t2, long long timeout_us)
+{
+    uring_cqe_rec *cq;
+    int n = uring_wait(timeout_us, &cq), mine = 0;
+    for (int i = 0; i < n; i++) {
+        mine += cq[i].tag == t1 || cq[i].tag == t2;
+        if (cq[i].flags & URING_CQE_BUFFER)
+            uring_buf_release(cq[i].flags);
+    }
+    return mine;
+}
+
+static void expect_coalesce_stats(unsigned long long h0, unsigned long long m0,
+                                  unsigned long long hits, unsigned long long misses)
+{
+    unsigned long long h, m;
+    uring_coalesce_stats(&h, &m);
+    assert_int_equal(h - h0, hits);
+    assert_int_equal(m - m0, misses);
+}
+
+/* With a 200 ms window: two arrivals come back from one wait, held for the
+ * window (fewer than 16 came): a hit. A lone arrival is held as long: a
+ * miss, after which the next wait is a plain one that returns as soon as
+ * input is there; the next miss makes it two plain waits. A timeout shorter
+ * than the window ends the wait on time and counts nothing; no timeout
+ * means none, window or not. */
+static void coalescing_gathers_arrivals_and_backs_off_after_a_lone_one(void **state)
+{
+    (void)state;
+    if (!have_uring || !uring_can_coalesce())
+        skip();
+    int a[2], b[2];
+    pair(a);
+    pair(b);
+    uint64_t ta = URING_TAG(URING_TAG_RECV, 23), tb = URING_TAG(URING_TAG_RECV, 24);
+    unsigned long long h0, m0;
+    uring_coalesce_stats(&h0, &m0);
+    uring_recv_stream(a[0], ta);
+    uring_recv_stream(b[0], tb);
+    assert_int_equal(wait_for_two(ta, tb, 0), 0); /* armed; a zero timeout never coalesces */
+    uring_coalesce(200000);
+
+    assert_int_equal(write(a[1], "a", 1), 1);
+    assert_int_equal(write(b[1], "b", 1), 1);
+    long long t0 = mono_ms();
+    assert_int_equal(wait_for_two(ta, tb, 5000000), 2);
+    assert_true(mono_ms() - t0 >= 150);
+    expect_coalesce_stats(h0, m0, 1, 0);
+
+    assert_int_equal(write(a[1], "c", 1), 1);
+    t0 = mono_ms();
+    assert_int_equal(wait_for_two(ta, tb, 5000000), 1);
+    assert_true(mono_ms() - t0 >= 150);
+    expect_coalesce_stats(h0, m0, 1, 1);
+
+    assert_int_equal(write(a[1], "d", 1), 1);
+    t0 = mono_ms();
+    assert_int_equal(wait_for_two(ta, tb, 5000000), 1);
+    assert_true(mono_ms() - t0 < 100);
+    expect_coalesce_stats(h0, m0, 1, 1);
+
+    assert_int_equal(write(b[1], "e", 1), 1);
+    t0 = mono_ms();
+    assert_int_equal(wait_for_two(ta, tb, 5000000), 1);
+    assert_true(mono_ms() - t0 >= 150);
+    expect_coalesce_stats(h0, m0, 1, 2);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(write(a[1], "f", 1), 1);
+        t0 = mono_ms();
+        assert_int_equal(wait_for_two(ta, tb, 5000000), 1);
+        assert_true(mono_ms() - t0 < 100);
+    }
+    expect_coalesce_stats(h0, m0, 1, 2);
+
+    t0 = mono_ms();
+    assert_int_equal(wait_for_two(ta, tb, 30000), 0);
+    assert_true(mono_ms() - t0 < 150);
+    expect_coalesce_stats(h0, m0, 1, 2);
+
+    /* With no timeout at all, the window passing with nothing come does not
+     * end the wait: the arrival 300 ms later does (a lone one: a miss). */
+    uring_coalesce(50000);
+    t0 = mono_ms();
+    pid_t pid = write_later(b[1], "g", 300);
+    assert_int_equal(wait_for_two(ta, tb, -1), 1);
+    assert_true(mono_ms() - t0 >= 250);
+    reap(pid);
+    expect_coalesce_stats(h0, m0, 1, 3);
+
+    uring_coalesce(0);
+    uring_cqe_rec last;
+    uring_cancel(ta);
+    assert_int_equal(collect(ta, &last, 1), 1);
+    uring_cancel(tb);
+    assert_int_equal(collect(tb, &last, 1), 1);
+    close(a[0]);
+    close(a[1]);
+    close(b[0]);
+    close(b[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +509,7 @@ int main(void)
         cmocka_unit_test(busy_polling_counts_hits_and_stops_after_a_miss),
         cmocka_unit_test(busy_polling_on_a_ring_set_up_for_it),
         cmocka_unit_test(no_polling_when_the_limit_is_zero),
+        cmocka_unit_test(coalescing_gathers_arrivals_and_backs_off_after_a_lone_one),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
