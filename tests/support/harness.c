@@ -62,6 +62,26 @@ static int make_dir(hserver *s)
     return 0;
 }
 
+/* The process id a server on fd reports in INFO server, or -1 when it
+ * does not say (a server that wants a password first). */
+static long server_pid_of(int fd)
+{
+    long pid = -1;
+    size_t len;
+    hs_raw_send(fd, "INFO server\r\n", 13);
+    char *r = hs_raw_read_reply(fd, &len, 1000);
+    if (r) {
+        const char *p = strstr(r, "process_id:");
+        if (p && (size_t)(p - r) < len)
+            pid = strtol(p + 11, NULL, 10);
+        free(r);
+    }
+    return pid;
+}
+
+/* 0 once the server answers on its port; -1 if it exited or never answered;
+ * -2 if the port was answered by another process (tests run in parallel and
+ * a free port found by hs_free_port can be taken before the server binds). */
 static int wait_ready(hserver *s, int timeout_ms)
 {
     long long end = now_ms() + timeout_ms;
@@ -77,15 +97,20 @@ static int wait_ready(hserver *s, int timeout_ms)
             hs_raw_send(fd, "PING\r\n", 6);
             size_t len;
             char *r = hs_raw_read_reply(fd, &len, 1000);
-            close(fd);
+            int rc = -1;
             if (r) {
                 /* PONG, or NOAUTH from a server with requirepass set. */
-                int ok = (len >= 5 && memcmp(r, "+PONG", 5) == 0) ||
-                         (len >= 7 && memcmp(r, "-NOAUTH", 7) == 0);
+                if (len >= 5 && memcmp(r, "+PONG", 5) == 0) {
+                    long pid = server_pid_of(fd);
+                    rc = pid < 0 || pid == (long)s->pid ? 0 : -2;
+                } else if (len >= 7 && memcmp(r, "-NOAUTH", 7) == 0) {
+                    rc = 0;
+                }
                 free(r);
-                if (ok)
-                    return 0;
             }
+            close(fd);
+            if (rc == 0 || rc == -2)
+                return rc;
         }
         usleep(20000);
     }
@@ -163,7 +188,7 @@ static const char *modis_bin(void)
     return b ? b : "./modis-server";
 }
 
-int hs_start_modis(hserver *s, const char *extra_json, const char *modules_json)
+static int start_modis_once(hserver *s, const char *extra_json, const char *modules_json)
 {
     memset(s, 0, sizeof *s);
     if (make_dir(s) < 0)
@@ -204,12 +229,7 @@ int hs_start_modis(hserver *s, const char *extra_json, const char *modules_json)
     snprintf(port, sizeof port, "%d", s->port);
     char *argv[] = {(char *)modis_bin(), s->config, NULL};
     s->pid = spawn(s->log, argv);
-    if (wait_ready(s, 20000) < 0) {
-        print_log(s);
-        hs_stop(s);
-        return -1;
-    }
-    return 0;
+    return wait_ready(s, 20000);
 }
 
 int hs_run_modis_config(hserver *s, const char *config_path, int wait_ms)
@@ -236,8 +256,10 @@ int hs_run_modis_config(hserver *s, const char *config_path, int wait_ms)
     return -1000;
 }
 
-int hs_start_redis(hserver *s)
+static int start_redis_once(hserver *s, const char *unused_extra, const char *unused_modules)
 {
+    (void)unused_extra;
+    (void)unused_modules;
     memset(s, 0, sizeof *s);
     if (make_dir(s) < 0)
         return -1;
@@ -248,12 +270,37 @@ int hs_start_redis(hserver *s)
     char *argv[] = {"redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "",
                     "--appendonly", "no", "--dir", s->dir, "--daemonize", "no", NULL};
     s->pid = spawn(s->log, argv);
-    if (wait_ready(s, 10000) < 0) {
-        print_log(s);
+    return wait_ready(s, 10000);
+}
+
+/* Starts a server, again on another port (up to three times) when the one
+ * hs_free_port found was taken meanwhile by a test running in parallel. */
+static int start_retrying(hserver *s, int (*once)(hserver *, const char *, const char *),
+                          const char *extra_json, const char *modules_json)
+{
+    for (int attempt = 0;; attempt++) {
+        int rc = once(s, extra_json, modules_json);
+        if (rc == 0)
+            return 0;
+        char *log = hs_read_log(s);
+        int taken = rc == -2 || (log && strstr(log, "already in use"));
+        free(log);
+        if (!taken || attempt == 3)
+            print_log(s);
         hs_stop(s);
-        return -1;
+        if (!taken || attempt == 3)
+            return -1;
     }
-    return 0;
+}
+
+int hs_start_modis(hserver *s, const char *extra_json, const char *modules_json)
+{
+    return start_retrying(s, start_modis_once, extra_json, modules_json);
+}
+
+int hs_start_redis(hserver *s)
+{
+    return start_retrying(s, start_redis_once, NULL, NULL);
 }
 
 int hs_stop(hserver *s)
