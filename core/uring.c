@@ -1,5 +1,6 @@
 /* uring.c: socket I/O through io_uring: input streams in through multishot
- * recv, the sends of a turn go out with the wait that ends it. */
+ * recv, the sends of a turn go out with the wait that ends it, and that wait
+ * may gather several arrivals before it wakes the server. */
 #include "uring.h"
 
 #include "alloc.h"
@@ -503,7 +504,6 @@ int uring_init(char *err, size_t errlen)
         ring_flagged = r == 0 && extra;
         has_min_wait = r == 0 && (p.features & IORING_FEAT_MIN_TIMEOUT);
     }
-
     if (r < 0) {
         snprintf(err, errlen, "io_uring_setup: %s", strerror(-r));
         return -1;
