@@ -596,12 +596,12 @@ static void ping_all_at_once(const int *fds, int n, int rounds)
     }
 }
 
-/* io-coalesce-us is 25 unless set. A lone client never has company in a
- * wait, so coalescing is tried now and then and counts misses only, fewer
- * and fewer (a wait that holds back its single request makes the next ones
- * plain). Requests from 20 sockets at once are gathered in one wait (hits);
- * at 0 nothing is counted. Without io_uring or the kernel's support,
- * nothing is counted at all. */
+/* io-coalesce-us is 0 unless set. At 25, a lone client never has company
+ * in a wait, so coalescing is tried now and then and counts misses only,
+ * fewer and fewer (a wait that holds back its single request makes the next
+ * ones plain). Requests from 20 sockets at once are gathered in one wait
+ * (hits); back at 0 nothing is counted. Without io_uring or the kernel's
+ * support, nothing is counted at all. */
 static void wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client(void **state)
 {
     (void)state;
@@ -611,7 +611,7 @@ static void wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client(
     redisReply *r = redisCommand(c, "CONFIG GET io-coalesce-us");
     assert_non_null(r);
     assert_int_equal(r->elements, 2);
-    assert_string_equal(r->element[1]->str, "25");
+    assert_string_equal(r->element[1]->str, "0");
     freeReplyObject(r);
     expect_config_error(c, "io-coalesce-us", "-1");
     expect_config_error(c, "io-coalesce-us", "1001");
@@ -620,8 +620,7 @@ static void wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client(
     if (!uring_wanted)
         assert_false(able);
 
-    config_set(c, "io-coalesce-us", "0"); /* a change starts without a backoff */
-    config_set(c, "io-coalesce-us", "25");
+    config_set(c, "io-coalesce-us", "25"); /* a change starts without a backoff */
     long long h0 = info_stat(c, "stats", "io_coalesce_hits");
     long long m0 = info_stat(c, "stats", "io_coalesce_misses");
     ping_one_by_one(c, 1000);
@@ -654,7 +653,6 @@ static void wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client(
     ping_one_by_one(c, 100);
     assert_int_equal(info_stat(c, "stats", "io_coalesce_hits"), h2);
     assert_int_equal(info_stat(c, "stats", "io_coalesce_misses"), m2);
-    config_set(c, "io-coalesce-us", "25");
     for (int i = 0; i < NSOCK; i++)
         close(fds[i]);
     redisFree(c);
