@@ -525,6 +525,19 @@ static void expect_config_error(redisContext *c, const char *name, const char *v
     freeReplyObject(r);
 }
 
+/* A microseconds setting: 0 unless set; -1, a word and `too_big` refused. */
+static void expect_off_and_bounded(redisContext *c, const char *name, const char *too_big)
+{
+    redisReply *r = redisCommand(c, "CONFIG GET %s", name);
+    assert_non_null(r);
+    assert_int_equal(r->elements, 2);
+    assert_string_equal(r->element[1]->str, "0");
+    freeReplyObject(r);
+    expect_config_error(c, name, "-1");
+    expect_config_error(c, name, too_big);
+    expect_config_error(c, name, "soon");
+}
+
 /* busy-poll-us is 0 unless set: no poll is counted. Once set (with io_uring
  * in use), a client that sends each request right after the previous reply
  * lands while the server polls, and back at 0 nothing more is counted. */
@@ -533,14 +546,8 @@ static void busy_polling_is_off_unless_set_and_counts_its_hits(void **state)
     (void)state;
     redisContext *c = hs_connect(&srv);
     assert_non_null(c);
-    redisReply *r = redisCommand(c, "CONFIG GET busy-poll-us");
-    assert_non_null(r);
-    assert_int_equal(r->elements, 2);
-    assert_string_equal(r->element[1]->str, "0");
-    freeReplyObject(r);
-    expect_config_error(c, "busy-poll-us", "-1");
-    expect_config_error(c, "busy-poll-us", "100001");
-    expect_config_error(c, "busy-poll-us", "soon");
+    expect_off_and_bounded(c, "busy-poll-us", "100001");
+    redisReply *r;
     int uring = info_stat(c, "server", "io_uring") == 1;
     long long h0 = info_stat(c, "stats", "busy_poll_hits");
     long long m0 = info_stat(c, "stats", "busy_poll_misses");
@@ -608,14 +615,7 @@ static void wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client(
     enum { NSOCK = 20 };
     redisContext *c = hs_connect(&srv);
     assert_non_null(c);
-    redisReply *r = redisCommand(c, "CONFIG GET io-coalesce-us");
-    assert_non_null(r);
-    assert_int_equal(r->elements, 2);
-    assert_string_equal(r->element[1]->str, "0");
-    freeReplyObject(r);
-    expect_config_error(c, "io-coalesce-us", "-1");
-    expect_config_error(c, "io-coalesce-us", "1001");
-    expect_config_error(c, "io-coalesce-us", "soon");
+    expect_off_and_bounded(c, "io-coalesce-us", "1001");
     int able = info_stat(c, "server", "io_coalesce_supported") == 1;
     if (!uring_wanted)
         assert_false(able);

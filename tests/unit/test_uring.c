@@ -418,6 +418,19 @@ static void expect_coalesce_stats(unsigned long long h0, unsigned long long m0,
     assert_int_equal(m - m0, misses);
 }
 
+/* Writes a byte to fd, then waits once (up to 5 s): `n` arrivals come back,
+ * held for the 200 ms window or, if not `held`, at once. */
+static void coalesced_wait(int fd, uint64_t t1, uint64_t t2, int n, int held)
+{
+    assert_int_equal(write(fd, "x", 1), 1);
+    long long t0 = mono_ms();
+    assert_int_equal(wait_for_two(t1, t2, 5000000), n);
+    if (held)
+        assert_true(mono_ms() - t0 >= 150);
+    else
+        assert_true(mono_ms() - t0 < 100);
+}
+
 /* With a 200 ms window: two arrivals come back from one wait, held for the
  * window (fewer than 16 came): a hit. A lone arrival is held as long: a
  * miss, after which the next wait is a plain one that returns as soon as
@@ -441,38 +454,19 @@ static void coalescing_gathers_arrivals_and_backs_off_after_a_lone_one(void **st
     uring_coalesce(200000);
 
     assert_int_equal(write(a[1], "a", 1), 1);
-    assert_int_equal(write(b[1], "b", 1), 1);
-    long long t0 = mono_ms();
-    assert_int_equal(wait_for_two(ta, tb, 5000000), 2);
-    assert_true(mono_ms() - t0 >= 150);
+    coalesced_wait(b[1], ta, tb, 2, 1); /* a and b */
     expect_coalesce_stats(h0, m0, 1, 0);
-
-    assert_int_equal(write(a[1], "c", 1), 1);
-    t0 = mono_ms();
-    assert_int_equal(wait_for_two(ta, tb, 5000000), 1);
-    assert_true(mono_ms() - t0 >= 150);
+    coalesced_wait(a[1], ta, tb, 1, 1);
     expect_coalesce_stats(h0, m0, 1, 1);
-
-    assert_int_equal(write(a[1], "d", 1), 1);
-    t0 = mono_ms();
-    assert_int_equal(wait_for_two(ta, tb, 5000000), 1);
-    assert_true(mono_ms() - t0 < 100);
+    coalesced_wait(a[1], ta, tb, 1, 0);
     expect_coalesce_stats(h0, m0, 1, 1);
-
-    assert_int_equal(write(b[1], "e", 1), 1);
-    t0 = mono_ms();
-    assert_int_equal(wait_for_two(ta, tb, 5000000), 1);
-    assert_true(mono_ms() - t0 >= 150);
+    coalesced_wait(b[1], ta, tb, 1, 1);
     expect_coalesce_stats(h0, m0, 1, 2);
-    for (int i = 0; i < 2; i++) {
-        assert_int_equal(write(a[1], "f", 1), 1);
-        t0 = mono_ms();
-        assert_int_equal(wait_for_two(ta, tb, 5000000), 1);
-        assert_true(mono_ms() - t0 < 100);
-    }
+    coalesced_wait(a[1], ta, tb, 1, 0);
+    coalesced_wait(a[1], ta, tb, 1, 0);
     expect_coalesce_stats(h0, m0, 1, 2);
 
-    t0 = mono_ms();
+    long long t0 = mono_ms();
     assert_int_equal(wait_for_two(ta, tb, 30000), 0);
     assert_true(mono_ms() - t0 < 150);
     expect_coalesce_stats(h0, m0, 1, 2);
