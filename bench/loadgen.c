@@ -17,6 +17,14 @@
  * With --pid, the server's utime+stime (/proc/<pid>/stat) is read at the
  * start and end of the measurement window, giving server CPU per request.
  *
+ * With -R rate (timed runs), batches leave on a Poisson schedule of that many
+ * requests per second in all instead of as soon as the last one is answered:
+ * a server's CPU use at a given load. A batch due while every connection
+ * still waits for replies leaves as soon as one is free, and its latency
+ * counts from when it was due. The loop then never sleeps (its own CPU
+ * figure means nothing), so that a departure is not late by a timer's
+ * wake-up.
+ *
  * Output: one JSON object on stdout. Build: cc -O2 bench/loadgen.c -o loadgen
  */
 #define _GNU_SOURCE
@@ -24,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -280,8 +289,9 @@ static struct {
     const char *key;
     const char *prefix;
     int quiet;
+    double rate; /* > 0: requests per second, paced */
 } opt = {"127.0.0.1", 6379, 50, 1, "ping", 1000000, 3,    0,    -1,
-         0,           1,    0,  0, 1000,   1000,    NULL, NULL, 0};
+         0,           1,    0,  0, 1000,   1000,    NULL, NULL, 0, 0};
 
 static char *payload; /* datasize bytes of 'x', as redis-benchmark sends */
 
@@ -423,6 +433,9 @@ static long long errors_meas;
 static int measuring;
 static int stopping;
 static char first_error[256];
+static conn **idle; /* paced runs: connections with no batch out */
+static int nidle;
+static uint64_t pace_rng = 0x2545F4914F6CDD1Dull;
 
 static void set_events(conn *c, int out)
 {
@@ -502,8 +515,30 @@ static void reply_done(conn *c, uint64_t now)
         hist_add(now - c->sent_ns, 1);
     }
     c->reply_error = 0;
-    if (--c->inflight == 0)
-        send_batch(c, now);
+    if (--c->inflight == 0) {
+        if (opt.rate > 0)
+            idle[nidle++] = c;
+        else
+            send_batch(c, now);
+    }
+}
+
+/* Paced runs: the time from one batch's departure to the next, drawn from
+ * an exponential distribution whose mean gives opt.rate requests/s. */
+static uint64_t next_gap_ns(void)
+{
+    double u = (double)((rng_next(&pace_rng) >> 11) + 1) / 9007199254740993.0; /* (0, 1] */
+    return (uint64_t)(-log(u) * (double)opt.pipeline * 1e9 / opt.rate);
+}
+
+/* Sends every batch that is due and has a free connection to go on. */
+static void pace(uint64_t *due)
+{
+    uint64_t now = now_ns();
+    while (*due <= now && nidle > 0) {
+        send_batch(idle[--nidle], *due);
+        *due += next_gap_ns();
+    }
 }
 
 static void value_done(conn *c, uint64_t now)
@@ -649,6 +684,8 @@ static void usage(void)
           "  --lists n     load-lists: number of lists (1000)\n"
           "  --elements n  load-lists: elements per list (1000)\n"
           "  --pid pid     server pid, for server CPU per request\n"
+          "  -R rate       timed runs: send that many requests/s in all, batches\n"
+          "                leaving at random (Poisson) times, not back to back\n"
           "  -q            no error summary on stderr\n"
           "Prints one JSON object: requests, rps, latency avg/p50/p99 (us), server and\n"
           "client CPU per request (us).\n",
@@ -666,7 +703,7 @@ static void parse_args(int argc, char **argv)
                                        {"help", no_argument, NULL, 'H'},
                                        {NULL, 0, NULL, 0}};
     int ch;
-    while ((ch = getopt_long(argc, argv, "h:p:c:P:t:r:d:D:w:n:s:k:q", lo, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "h:p:c:P:t:r:d:D:w:n:s:k:qR:", lo, NULL)) != -1) {
         switch (ch) {
         case 'h':
             opt.host = optarg;
@@ -706,6 +743,9 @@ static void parse_args(int argc, char **argv)
             break;
         case 'q':
             opt.quiet = 1;
+            break;
+        case 'R':
+            opt.rate = atof(optarg);
             break;
         case 'T':
             opt.ttl = atoll(optarg);
@@ -761,6 +801,10 @@ int main(int argc, char **argv)
     }
     if (opt.duration <= 0 && opt.requests <= 0)
         die("give -D seconds or -n requests");
+    if (opt.rate < 0 || (opt.rate > 0 && opt.duration <= 0))
+        die("-R needs a positive rate and a timed run (-D)");
+    if (opt.rate > 0 && !(idle = calloc((size_t)opt.clients, sizeof *idle)))
+        die("out of memory");
     if (opt.warmup < 0)
         opt.warmup = opt.duration > 0 ? 0.3 : 0;
 
@@ -798,13 +842,21 @@ int main(int argc, char **argv)
         self0 = self_cpu_us();
         m0 = now_ns();
     }
-    for (int i = 0; i < opt.clients; i++)
-        send_batch(&conns[i], now_ns());
+    uint64_t due = now_ns();
+    for (int i = 0; i < opt.clients; i++) {
+        if (opt.rate > 0)
+            idle[nidle++] = &conns[opt.clients - 1 - i];
+        else
+            send_batch(&conns[i], now_ns());
+    }
 
     struct epoll_event evs[256];
     for (;;) {
         int timeout = 100;
-        if (opt.duration > 0) {
+        if (opt.rate > 0) {
+            pace(&due);
+            timeout = 0;
+        } else if (opt.duration > 0) {
             uint64_t now = now_ns();
             uint64_t next = measuring ? t_end : t_meas;
             timeout = next > now ? (int)((next - now) / 1000000) + 1 : 0;
@@ -852,10 +904,10 @@ int main(int argc, char **argv)
     double secs = (double)(m1 - m0) / 1e9;
     double rps = secs > 0 ? (double)replies_meas / secs : 0;
     long long cpu = cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1;
-    printf("{\"test\":\"%s\",\"clients\":%d,\"pipeline\":%d,\"requests\":%lld,\"errors\":%lld,"
+    printf("{\"test\":\"%s\",\"target_rps\":%.0f,\"clients\":%d,\"pipeline\":%d,\"requests\":%lld,\"errors\":%lld,"
            "\"seconds\":%.4f,\"rps\":%.1f,\"avg_us\":%.2f,\"p50_us\":%.2f,\"p99_us\":%.2f,"
            "\"server_cpu_us\":%lld,\"cpu_us_per_req\":%.4f,\"client_cpu_us_per_req\":%.4f}\n",
-           t, opt.clients, opt.pipeline, replies_meas, errors_meas, secs, rps,
+           t, opt.rate, opt.clients, opt.pipeline, replies_meas, errors_meas, secs, rps,
            hist_n ? hist_sum / (double)hist_n / 1000.0 : 0, hist_percentile(50) / 1000.0,
            hist_percentile(99) / 1000.0, cpu,
            cpu >= 0 && replies_meas > 0 ? (double)cpu / (double)replies_meas : -1.0,
