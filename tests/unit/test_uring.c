@@ -70,7 +70,7 @@ static void arrivals_stream_into_lent_buffers_until_cancelled(void **state)
     const char *msgs[] = {"hello", "x", "pipelined input"};
     for (int i = 0; i < 3; i++) {
         assert_int_equal(write(sv[1], msgs[i], strlen(msgs[i])), (ssize_t)strlen(msgs[i]));
-        uring_cqe_rec e;
+        uring_cqe_rec e = {0};
         assert_int_equal(collect(tag, &e, 1), 1);
         assert_int_equal(e.res, (int)strlen(msgs[i]));
         assert_true(e.flags & URING_CQE_BUFFER);
@@ -79,7 +79,7 @@ static void arrivals_stream_into_lent_buffers_until_cancelled(void **state)
         uring_buf_release(e.flags);
     }
     uring_cancel(tag);
-    uring_cqe_rec last;
+    uring_cqe_rec last = {0};
     assert_int_equal(collect(tag, &last, 1), 1);
     assert_false(last.flags & URING_CQE_MORE);
     assert_int_equal(last.res, -ECANCELED);
@@ -336,7 +336,7 @@ static void busy_poll_scenario(void)
 
     uring_busy_poll(0);
     uring_cancel(tag);
-    uring_cqe_rec last;
+    uring_cqe_rec last = {0};
     assert_int_equal(collect(tag, &last, 1), 1);
     close(sv[0]);
     close(sv[1]);
@@ -390,7 +390,7 @@ static void no_polling_when_the_limit_is_zero(void **state)
     assert_int_equal(h, h0);
     assert_int_equal(m, m0);
     uring_cancel(tag);
-    uring_cqe_rec last;
+    uring_cqe_rec last = {0};
     assert_int_equal(collect(tag, &last, 1), 1);
     close(sv[0]);
     close(sv[1]);
@@ -482,7 +482,7 @@ static void coalescing_gathers_arrivals_and_backs_off_after_a_lone_one(void **st
     expect_coalesce_stats(h0, m0, 1, 3);
 
     uring_coalesce(0);
-    uring_cqe_rec last;
+    uring_cqe_rec last = {0};
     uring_cancel(ta);
     assert_int_equal(collect(ta, &last, 1), 1);
     uring_cancel(tb);
