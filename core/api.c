@@ -588,6 +588,15 @@ static int api_command_getkeys(modis_ctx *ctx, void *cmd, const modis_str *argv,
     return dispatch_getkeys(cmd, argv, argc, pos, cap);
 }
 
+static int api_command_key_flags(void *cmd, const modis_str *argv, int argc, int pos,
+                                 int spec_flags)
+{
+    command *c = cmd;
+    if (c->key_flags && (spec_flags & MODIS_KS_VARIABLE_FLAGS) && pos > 0 && pos < argc)
+        return c->key_flags(argv, argc, pos, spec_flags);
+    return spec_flags;
+}
+
 static void api_config_get(modis_ctx *ctx, const char *pattern,
                            void (*fn)(void *priv, const char *name, const char *value), void *priv)
 {
@@ -944,6 +953,8 @@ static const modis_api api_table = {
     .key_freq = api_key_freq,
     .key_refcount = api_key_refcount,
     .config_watch = module_api_config_watch,
+    .set_key_flags = module_api_set_key_flags,
+    .command_key_flags = api_command_key_flags,
 };
 
 const modis_api *module_api(void)

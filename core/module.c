@@ -145,6 +145,35 @@ int module_api_config_watch(modis_module_ctx *mc, const char *name,
     return config_watch(name, fn, priv, mc->mod) == 0 ? MODIS_OK : MODIS_ERR;
 }
 
+typedef struct {
+    const modis_command *def;
+    module *owner;
+    command *found;
+} def_search;
+
+static void find_def(void *priv, command *c)
+{
+    def_search *s = priv;
+    if (c->owner == s->owner && c->def == s->def)
+        s->found = c;
+    for (int i = 0; i < c->nsubs; i++)
+        if (c->subs[i]->owner == s->owner && c->subs[i]->def == s->def)
+            s->found = c->subs[i];
+}
+
+int module_api_set_key_flags(modis_module_ctx *mc, const modis_command *cmd,
+                             modis_key_flags_fn fn)
+{
+    if (!mc || !mc->mod || !cmd)
+        return MODIS_ERR;
+    def_search s = {cmd, mc->mod, NULL};
+    dispatch_foreach(find_def, &s);
+    if (!s.found)
+        return MODIS_ERR;
+    s.found->key_flags = fn;
+    return MODIS_OK;
+}
+
 int module_api_config_int(modis_module_ctx *mc, const char *name, long long *out)
 {
     json_t *v = config_member(mc, name);

@@ -18,6 +18,8 @@ const char *module_default_dir(void);
 int module_api_register_command(modis_module_ctx *mc, const modis_command *cmd);
 modis_type *module_api_register_type(modis_module_ctx *mc, const modis_type_methods *m);
 int module_api_config_int(modis_module_ctx *mc, const char *name, long long *out);
+int module_api_set_key_flags(modis_module_ctx *mc, const modis_command *cmd,
+                             modis_key_flags_fn fn);
 int module_api_config_watch(modis_module_ctx *mc, const char *name,
                             void (*fn)(void *priv, const char *value), void *priv);
 int module_api_config_double(modis_module_ctx *mc, const char *name, double *out);

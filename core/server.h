@@ -87,6 +87,7 @@ struct command {
     command *parent;
     command **subs;
     int nsubs;
+    modis_key_flags_fn key_flags; /* per-call key flags (set_key_flags), or NULL */
     long long calls, usec, rejected_calls, failed_calls;
 };
 

@@ -27,6 +27,14 @@
  *   1.1  per-key access tracking as Redis's LRU/LFU field: MODIS_LOOKUP_TOUCH,
  *        key_idle_ms, key_freq, key_refcount in modis_api, and the refcount
  *        method at the end of modis_type_methods; config_watch.
+ *   1.2  key flags that depend on the arguments (Redis's getkeys
+ *        procedures): set_key_flags and command_key_flags in modis_api.
+ *
+ *   modis_command, modis_arg and modis_key_spec are laid out in arrays (a
+ *   module's tables, subcommands, arguments), so they never grow within a
+ *   major: a field appended there would move every element after the first
+ *   of a table built with the older header. What a later minor adds about a
+ *   command comes through a modis_api function instead.
  *
  * Ownership, everywhere below unless a function says otherwise: pointers
  * passed to the server are borrowed for the duration of the call (the server
@@ -47,7 +55,7 @@ extern "C" {
 #endif
 
 #define MODIS_ABI_MAJOR 1
-#define MODIS_ABI_MINOR 1
+#define MODIS_ABI_MINOR 2
 #define MODIS_MODULE_MAGIC 0x4d4f4431u /* "MOD1" */
 #define MODIS_MODULE_ENTRY_NAME "modis_module_entry"
 
@@ -83,6 +91,11 @@ typedef struct modis_api modis_api;
  * argv is borrowed for the call. The handler must emit exactly one reply
  * (which may be an array of many) unless it blocks the client. */
 typedef void (*modis_cmd_fn)(modis_ctx *ctx, const modis_str *argv, int argc);
+
+/* (1.2) The flags (MODIS_KS_*) of the key at argv[pos] in one call of a
+ * command whose key spec has MODIS_KS_VARIABLE_FLAGS; spec_flags are the
+ * spec's. See set_key_flags in modis_api. */
+typedef int (*modis_key_flags_fn)(const modis_str *argv, int argc, int pos, int spec_flags);
 
 /* ---------------------------------------------------------------------------
  * Canonical error texts: every module emits the same bytes as Redis.
@@ -662,6 +675,23 @@ struct modis_api {
      *   reading it on every command. */
     int (*config_watch)(modis_module_ctx *m, const char *name,
                         void (*fn)(void *priv, const char *value), void *priv);
+
+    /* -- Key flags that depend on the arguments (1.2) --------------------------------
+     * A key spec with MODIS_KS_VARIABLE_FLAGS gives the flags a key may have;
+     * which ones it has in a given call can depend on the other arguments
+     * (SET's key is OW UPDATE, or RW ACCESS UPDATE when GET is given).
+     * set_key_flags: from on_load, for cmd, a command or subcommand of this
+     *   module passed to register_command (the same pointer): fn answers the
+     *   flags of the key at argv[pos] of one call (argv[0] is the command
+     *   name; spec_flags are its spec's flags). MODIS_ERR when cmd is not a
+     *   command of this module in the table (one the operator disabled, for
+     *   instance).
+     * command_key_flags: the flags of the key at argv[pos] of a call of cmd
+     *   (a handle from command_lookup), as COMMAND GETKEYSANDFLAGS reports
+     *   them: fn's answer when spec_flags carry MODIS_KS_VARIABLE_FLAGS and
+     *   the command has one, else spec_flags. */
+    int (*set_key_flags)(modis_module_ctx *m, const modis_command *cmd, modis_key_flags_fn fn);
+    int (*command_key_flags)(void *cmd, const modis_str *argv, int argc, int pos, int spec_flags);
 };
 
 /* True when the server's API table has the member `fn`. */

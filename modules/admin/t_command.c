@@ -365,9 +365,12 @@ static void getkeys_generic(modis_ctx *ctx, const modis_str *argv, int argc, int
         for (int i = 0; i < n; i++) {
             const modis_str *k = &cargv[keys[i].pos];
             if (with_flags) {
+                int flags = keys[i].flags;
+                if (MODIS_API_HAS(M, command_key_flags))
+                    flags = M->command_key_flags(cmd, cargv, cargc, keys[i].pos, flags);
                 M->reply_array(ctx, 2);
                 M->reply_bulk(ctx, k->ptr, k->len);
-                reply_key_flags(ctx, keys[i].flags);
+                reply_key_flags(ctx, flags);
             } else {
                 M->reply_bulk(ctx, k->ptr, k->len);
             }

@@ -29,6 +29,9 @@ static int strings_on_load(const modis_api *api, modis_module_ctx *m)
         for (const modis_command *c = tables[t]; c->name; c++) {
             if (api->register_command(m, c) != MODIS_OK)
                 return MODIS_ERR;
+            /* MODIS_ERR only when the operator disabled SET. */
+            if (c->key_specs == strings_ks_set && MODIS_API_HAS(api, set_key_flags))
+                (void)api->set_key_flags(m, c, strings_set_key_flags);
         }
     }
     return MODIS_OK;

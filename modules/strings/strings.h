@@ -188,6 +188,8 @@ extern const modis_key_spec strings_ks_rw_update[];
 extern const modis_key_spec strings_ks_set[];
 
 extern const modis_command strings_string_commands[]; /* t_string.c */
+/* SET's key flags for one call (set_key_flags). */
+int strings_set_key_flags(const modis_str *argv, int argc, int pos, int spec_flags);
 extern const modis_command strings_incr_commands[];   /* t_incr.c */
 extern const modis_command strings_range_commands[];  /* t_range.c */
 extern const modis_command strings_lcs_commands[];    /* t_lcs.c */

@@ -220,6 +220,18 @@ static void set_generic(modis_ctx *ctx, const modis_str *argv, int argc, int fla
     }
 }
 
+/* SET's key is read only when GET is among the options (Redis's setGetKeys:
+ * any argument after the value that says "get"). */
+int strings_set_key_flags(const modis_str *argv, int argc, int pos, int spec_flags)
+{
+    (void)pos;
+    (void)spec_flags;
+    for (int i = 3; i < argc; i++)
+        if (util_arg_is(&argv[i], "get"))
+            return MODIS_KS_RW | MODIS_KS_ACCESS | MODIS_KS_UPDATE;
+    return MODIS_KS_OW | MODIS_KS_UPDATE;
+}
+
 /* SET key value [NX | XX] [GET] [EX seconds | PX milliseconds |
  *     EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL] */
 static void cmd_set(modis_ctx *ctx, const modis_str *argv, int argc)

@@ -590,6 +590,49 @@ static void fields_appended_in_1_1_are_not_read_from_a_1_0_module(void **state)
     assert_int_equal(hs_stop(&s), 0);
 }
 
+/* COMMAND GETKEYSANDFLAGS of one key as "key flag flag ...". */
+static void expect_key_flags(redisContext *c, const char *want, const char *cmd)
+{
+    char got[256] = "", words[256];
+    const char *argv[16] = {"COMMAND", "GETKEYSANDFLAGS"};
+    int argc = 2;
+    snprintf(words, sizeof words, "%s", cmd);
+    for (char *w = strtok(words, " "); w && argc < 16; w = strtok(NULL, " "))
+        argv[argc++] = w;
+    redisReply *r = redisCommandArgv(c, argc, argv, NULL);
+    assert_non_null(r);
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 1 ||
+        r->element[0]->type != REDIS_REPLY_ARRAY || r->element[0]->elements != 2)
+        fail_msg("%s: not one key with its flags (type %d %s)", cmd, r->type,
+                 r->str ? r->str : "");
+    redisReply *k = r->element[0]->element[0], *f = r->element[0]->element[1];
+    snprintf(got, sizeof got, "%s", k->str);
+    for (size_t i = 0; i < f->elements; i++)
+        snprintf(got + strlen(got), sizeof got - strlen(got), " %s", f->element[i]->str);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s: want '%s', got '%s'", cmd, want, got);
+    freeReplyObject(r);
+}
+
+/* set_key_flags (ABI 1.2): the module's function answers for a key spec with
+ * VARIABLE_FLAGS; goodmod's on_load also checks that a command it did not
+ * register is refused (it fails to load otherwise). */
+static void a_key_flags_function_decides_getkeysandflags(void **state)
+{
+    (void)state;
+    hserver s;
+    char mods_json[1024];
+    snprintf(mods_json, sizeof mods_json, "[{\"name\": \"admin\"}, {\"path\": \"%s\"}]",
+             tmod("goodmod"));
+    assert_int_equal(hs_start_modis(&s, NULL, mods_json), 0);
+    redisContext *c = conn(&s);
+    expect_key_flags(c, "k OW insert", "goodmod.set k new");
+    expect_key_flags(c, "k OW update", "goodmod.set k old");
+    expect_key_flags(c, "k RO access", "goodmod.get k");
+    redisFree(c);
+    assert_int_equal(hs_stop(&s), 0);
+}
+
 static void check_config_lists_modules_versions_and_commands(void **state)
 {
     (void)state;
@@ -725,6 +768,7 @@ int main(void)
         cmocka_unit_test(renamed_commands_work_under_the_new_name_only),
         cmocka_unit_test(the_module_config_object_reaches_the_module),
         cmocka_unit_test(fields_appended_in_1_1_are_not_read_from_a_1_0_module),
+        cmocka_unit_test(a_key_flags_function_decides_getkeysandflags),
         cmocka_unit_test(check_config_lists_modules_versions_and_commands),
         cmocka_unit_test(check_config_counts_only_the_commands_offered),
         cmocka_unit_test(check_config_exits_1_with_the_first_error),

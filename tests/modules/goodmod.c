@@ -120,7 +120,7 @@ static void cmd_good_wait(modis_ctx *ctx, const modis_str *argv, int argc)
     }
 }
 
-static const modis_key_spec rw_key[] = {{.flags = MODIS_KS_OW | MODIS_KS_UPDATE,
+static const modis_key_spec rw_key[] = {{.flags = MODIS_KS_OW | MODIS_KS_UPDATE | MODIS_KS_VARIABLE_FLAGS,
                                          .begin_type = MODIS_KS_BEGIN_INDEX,
                                          .bs_index = 1,
                                          .find_type = MODIS_KS_FIND_RANGE,
@@ -202,6 +202,17 @@ static const modis_command good_commands[] = {
      .complexity = "O(1)"},
     {0}};
 
+/* <prefix>.SET's key flags in one call: storing the value "new" only inserts. */
+static int good_set_key_flags(const modis_str *argv, int argc, int pos, int spec_flags)
+{
+    if (pos == 1 && argc == 3 && argv[2].len == 3 && memcmp(argv[2].ptr, "new", 3) == 0)
+        return MODIS_KS_OW | MODIS_KS_INSERT;
+    return spec_flags & ~MODIS_KS_VARIABLE_FLAGS;
+}
+
+/* A command that is never registered: set_key_flags must refuse it. */
+static const modis_command unregistered = {.name = GOODMOD_NAME ".none", .arity = 1};
+
 static int good_on_load(const modis_api *api, modis_module_ctx *m)
 {
     M = api;
@@ -219,6 +230,11 @@ static int good_on_load(const modis_api *api, modis_module_ctx *m)
     for (const modis_command *c = good_commands; c->name; c++)
         if (api->register_command(m, c) != MODIS_OK)
             return MODIS_ERR;
+    if (MODIS_API_HAS(api, set_key_flags)) {
+        if (api->set_key_flags(m, &unregistered, good_set_key_flags) != MODIS_ERR ||
+            api->set_key_flags(m, &good_commands[0], good_set_key_flags) != MODIS_OK)
+            return MODIS_ERR;
+    }
     api->log(NULL, MODIS_LOG_NOTICE, "loaded (ABI %u.%u on server %s)", (unsigned)api->abi_major,
              (unsigned)api->abi_minor, api->server_version);
     return MODIS_OK;
