@@ -51,6 +51,7 @@ static int poll_armed = 1;         /* the last poll found input, or a sleep was 
 static unsigned long long poll_hits, poll_misses;
 static int ring_flagged; /* set up with IORING_SETUP_TASKRUN_FLAG */
 static int has_min_wait;  /* the kernel takes a minimum wait (IORING_FEAT_MIN_TIMEOUT) */
+static int has_no_iowait; /* waits can be kept out of iowait (IORING_FEAT_NO_IOWAIT) */
 static int ring_registered; /* enter through ring.enter_ring_fd */
 static unsigned coalesce_us;       /* wake-up coalescing window, 0: off */
 static unsigned coalesce_skip;     /* plain waits left before the next coalesced one */
@@ -247,10 +248,21 @@ int uring_can_coalesce(void)
     return active && has_min_wait;
 }
 
-/* Kernel 6.12 names these; the headers of older liburing do not. */
+/* Kernels 6.12 and 6.15 name these; the headers of older liburing do not. */
 #ifndef IORING_FEAT_MIN_TIMEOUT
 #define IORING_FEAT_MIN_TIMEOUT (1U << 15)
 #endif
+#ifndef IORING_FEAT_NO_IOWAIT
+#define IORING_FEAT_NO_IOWAIT (1U << 17)
+#endif
+#ifndef IORING_ENTER_NO_IOWAIT
+#define IORING_ENTER_NO_IOWAIT (1U << 7)
+#endif
+
+int uring_no_iowait(void)
+{
+    return active && has_no_iowait;
+}
 
 /* What io_uring_submit does before entering: publishes the queued SQEs.
  * Returns how many the kernel has yet to take. */
@@ -265,12 +277,18 @@ static unsigned flush_sq(void)
     return tail - IO_URING_READ_ONCE(*sq->khead);
 }
 
-/* Submits and waits for `want` completions, but only for min_us: past it,
- * any completion there ends it, and with none the wait goes on for one
- * until the timeout (-1: none). liburing learned this call
- * (io_uring_submit_and_wait_min_timeout) after the version Debian 12 ships,
- * so it is made here, with the kernel's argument layout spelled out: older
- * headers call the minimum's field pad, newer ones min_wait_usec. */
+/* Submits and waits for `want` completions, for up to timeout_us (-1: no
+ * limit). With min_us, only for that long: past it, any completion there
+ * ends the wait, and with none it goes on for one until the timeout.
+ *
+ * Made here rather than through liburing for two things the version Debian
+ * 12 ships cannot ask for: the minimum (io_uring_submit_and_wait_min_timeout
+ * came later; older headers call its field pad, newer ones min_wait_usec),
+ * and IORING_ENTER_NO_IOWAIT. Without that flag the kernel counts a task
+ * asleep in io_uring_enter with a request in flight (our multishot
+ * receives, always) as waiting for I/O: an idle server showed its CPU 100%
+ * in iowait, and the host's I/O pressure (/proc/pressure/io) near 90%,
+ * where Redis on epoll shows neither. */
 struct enter_arg {
     uint64_t sigmask;
     uint32_t sigmask_sz;
@@ -280,18 +298,20 @@ struct enter_arg {
 _Static_assert(sizeof(struct enter_arg) == sizeof(struct io_uring_getevents_arg),
                "io_uring_getevents_arg layout");
 
-static int enter_min_wait(unsigned want, long long timeout_us, unsigned min_us)
+static int enter_wait(unsigned want, long long timeout_us, unsigned min_us)
 {
-    /* Without a timeout the kernel ends the wait when the minimum is up,
-     * even with nothing come: an hour stands in for none. */
-    if (timeout_us < 0)
+    /* Without a timeout the kernel ends a wait with a minimum when the
+     * minimum is up, even with nothing come: an hour stands in for none. */
+    if (timeout_us < 0 && min_us)
         timeout_us = 3600LL * 1000000;
     struct __kernel_timespec ts = {.tv_sec = timeout_us / 1000000,
                                    .tv_nsec = (timeout_us % 1000000) * 1000};
     struct enter_arg arg = {.sigmask_sz = _NSIG / 8,
                             .min_wait_usec = min_us,
-                            .ts = (uint64_t)(uintptr_t)&ts};
+                            .ts = timeout_us < 0 ? 0 : (uint64_t)(uintptr_t)&ts};
     unsigned flags = IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG;
+    if (has_no_iowait)
+        flags |= IORING_ENTER_NO_IOWAIT;
     int fd = ring.ring_fd;
     if (ring_registered) {
         flags |= IORING_ENTER_REGISTERED_RING;
@@ -320,8 +340,10 @@ int uring_wait(long long timeout_us, uring_cqe_rec **out)
     if (coalesce_us && has_min_wait && !poll_us && timeout_us != 0 && coalesce_skip == 0) {
         unsigned us = timeout_us > 0 && timeout_us < coalesce_us ? (unsigned)timeout_us
                                                                   : coalesce_us;
-        r = enter_min_wait(want + COALESCE_MAX - 1, timeout_us, us);
+        r = enter_wait(want + COALESCE_MAX - 1, timeout_us, us);
         coalesced = 1;
+    } else if (has_no_iowait) {
+        r = enter_wait(want, timeout_us, 0);
     } else if (timeout_us < 0) {
         r = io_uring_submit_and_wait(&ring, want);
     } else {
@@ -503,6 +525,7 @@ int uring_init(char *err, size_t errlen)
         r = io_uring_queue_init_params(URING_ENTRIES, &ring, &p);
         ring_flagged = r == 0 && extra;
         has_min_wait = r == 0 && (p.features & IORING_FEAT_MIN_TIMEOUT);
+        has_no_iowait = r == 0 && (p.features & IORING_FEAT_NO_IOWAIT);
     }
     if (r < 0) {
         snprintf(err, errlen, "io_uring_setup: %s", strerror(-r));
@@ -556,7 +579,7 @@ void uring_free(void)
     poll_armed = 1;
     poll_hits = poll_misses = 0;
     ring_flagged = 0;
-    ring_registered = has_min_wait = 0;
+    ring_registered = has_min_wait = has_no_iowait = 0;
     coalesce_skip = 0;
     coalesce_backoff = 1;
     coalesce_hits = coalesce_misses = 0;

@@ -83,6 +83,9 @@ void uring_coalesce(long long us);
 void uring_coalesce_stats(unsigned long long *hits, unsigned long long *misses);
 /* Whether the ring is up and the kernel can coalesce. */
 int uring_can_coalesce(void);
+/* Whether the ring is up and its waits stay out of the iowait count
+ * (Linux 6.15+; before, an idle server's CPU shows as waiting for I/O). */
+int uring_no_iowait(void);
 /* The lent buffer of a recv completion (by its flags), and giving it back. */
 char *uring_buf(unsigned flags);
 void uring_buf_release(unsigned flags);

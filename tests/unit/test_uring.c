@@ -1,6 +1,6 @@
 /* test_uring.c: the io_uring layer on socket pairs: streams into lent buffers,
  * running out of buffers, cancel and EOF, sends that complete at submission,
- * busy polling, wake-up coalescing. */
+ * busy polling, wake-up coalescing, waits kept out of iowait. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,7 @@
 #include "uring.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -493,6 +494,65 @@ static void coalescing_gathers_arrivals_and_backs_off_after_a_lone_one(void **st
     close(b[1]);
 }
 
+/* The iowait time /proc/stat gives for one CPU, in clock ticks. */
+static long long cpu_iowait_ticks(int cpu)
+{
+    char want[32], name[32];
+    long long user, nice, sys, idle, iowait, found = -1;
+    snprintf(want, sizeof want, "cpu%d", cpu);
+    FILE *f = fopen("/proc/stat", "r");
+    assert_non_null(f);
+    while (fscanf(f, "%31s %lld %lld %lld %lld %lld%*[^\n]", name, &user, &nice, &sys, &idle,
+                  &iowait) == 6) {
+        if (strcmp(name, want) == 0) {
+            found = iowait;
+            break;
+        }
+    }
+    fclose(f);
+    assert_true(found >= 0);
+    return found;
+}
+
+/* Asleep with a receive in flight (as a server always is), the process must
+ * not count as waiting for I/O: the kernel would show its CPU in iowait and
+ * the host under I/O pressure. Pinned, so the CPU whose count is read is the
+ * one that sleeps. */
+static void a_wait_with_a_receive_in_flight_is_not_iowait(void **state)
+{
+    (void)state;
+    if (!have_uring || !uring_no_iowait())
+        skip();
+    cpu_set_t old, one;
+    assert_int_equal(sched_getaffinity(0, sizeof old, &old), 0);
+    int cpu = sched_getcpu();
+    assert_true(cpu >= 0);
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+    int sv[2];
+    pair(sv);
+    uint64_t tag = URING_TAG(URING_TAG_RECV, 31);
+    uring_recv_stream(sv[0], tag);
+    uring_cqe_rec *cq;
+    assert_int_equal(uring_wait(0, &cq), 0);
+
+    long long w0 = cpu_iowait_ticks(cpu), t0 = mono_ms();
+    assert_int_equal(uring_wait(500000, &cq), 0); /* nothing comes */
+    long long slept = mono_ms() - t0, w = cpu_iowait_ticks(cpu) - w0;
+    assert_true(slept >= 450);
+    /* Counted as iowait, that sleep would add about half a second's ticks. */
+    if (w * 1000 > sysconf(_SC_CLK_TCK) * 150)
+        fail_msg("%lld ticks of iowait on cpu %d during a %lld ms wait", w, cpu, slept);
+
+    uring_cqe_rec last = {0};
+    uring_cancel(tag);
+    assert_int_equal(collect(tag, &last, 1), 1);
+    close(sv[0]);
+    close(sv[1]);
+    assert_int_equal(sched_setaffinity(0, sizeof old, &old), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -504,6 +564,7 @@ int main(void)
         cmocka_unit_test(busy_polling_on_a_ring_set_up_for_it),
         cmocka_unit_test(no_polling_when_the_limit_is_zero),
         cmocka_unit_test(coalescing_gathers_arrivals_and_backs_off_after_a_lone_one),
+        cmocka_unit_test(a_wait_with_a_receive_in_flight_is_not_iowait),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
