@@ -77,7 +77,7 @@ static param params[] = {
     {"appendfsync", P_ENUM, NULL, 0, 0, 0, "everysec", fsync_modes},
     {"module-dir", P_STR, S(module_dir), P_IMMUTABLE, 0, 0, "", NULL},
     {"io-uring", P_ENUM, S(io_uring), P_IMMUTABLE, 0, 0, "yes", yesno},
-    {"busy-poll-us", P_INT, S(busy_poll_us), 0, 0, 100000, "0", NULL},
+    {"busy-poll-us", P_INT, S(busy_poll_us), 0, 0, 100000, "20", NULL},
     {"io-coalesce-us", P_INT, S(io_coalesce_us), 0, 0, 1000, "0", NULL},
 };
 #undef S

@@ -46,8 +46,18 @@ static uring_cqe_rec *stash; /* completions gathered, not yet handed out */
 static int nstash, capstash;
 static uring_cqe_rec *handed; /* what the last uring_wait returned */
 static int caphanded;
-static long long poll_us;          /* busy-poll limit, 0: off */
-static int poll_armed = 1;         /* the last poll found input, or a sleep was short */
+static long long poll_us; /* busy-poll limit, 0: off */
+/* A poll that finds nothing burns its whole limit, so polling pays only
+ * while input usually comes within it. poll_score is a moving average of
+ * the polls' outcomes (1024: all found input; each new one weighs
+ * 1/POLL_AVG). Below POLL_GATE the loop goes to sleep at once, but for one
+ * wait in POLL_PROBE, which polls to see whether input came back to a quick
+ * pace. */
+#define POLL_AVG 32
+#define POLL_GATE 768 /* 75% */
+#define POLL_PROBE 16
+static int poll_score = 1024;
+static unsigned poll_skips;
 static unsigned long long poll_hits, poll_misses;
 static int ring_flagged; /* set up with IORING_SETUP_TASKRUN_FLAG */
 static int has_min_wait;  /* the kernel takes a minimum wait (IORING_FEAT_MIN_TIMEOUT) */
@@ -174,7 +184,12 @@ void uring_sendmsg(int fd, const struct msghdr *msg, uint64_t tag)
 
 void uring_busy_poll(long long us)
 {
-    poll_us = us > 0 ? us : 0;
+    long long v = us > 0 ? us : 0;
+    if (v != poll_us) { /* a changed limit starts afresh */
+        poll_score = 1024;
+        poll_skips = 0;
+    }
+    poll_us = v;
 }
 
 void uring_busy_poll_stats(unsigned long long *hits, unsigned long long *misses)
@@ -223,7 +238,6 @@ static long long busy_poll(unsigned want, long long timeout_us)
         }
     }
     poll_misses++;
-    poll_armed = 0;
     return now - start;
 }
 
@@ -328,14 +342,16 @@ int uring_wait(long long timeout_us, uring_cqe_rec **out)
     inline_ops = 0;
     if (nstash > 0)
         timeout_us = 0;
-    if (poll_us && poll_armed && timeout_us != 0) {
+    if (poll_us && timeout_us != 0 && (poll_score >= POLL_GATE || ++poll_skips % POLL_PROBE == 0)) {
+        unsigned long long hits = poll_hits, misses = poll_misses;
         long long spent = busy_poll(want, timeout_us);
+        if (poll_hits != hits || poll_misses != misses)
+            poll_score += ((poll_hits != hits ? 1024 : 0) - poll_score) / POLL_AVG;
         if (io_uring_cq_ready(&ring) >= want)
             timeout_us = 0;
         else if (timeout_us > 0)
             timeout_us = spent < timeout_us ? timeout_us - spent : 0;
     }
-    long long slept_from = poll_us && !poll_armed && timeout_us != 0 ? clock_fast_us() : 0;
     int r, coalesced = 0;
     if (coalesce_us && has_min_wait && !poll_us && timeout_us != 0 && coalesce_skip == 0) {
         unsigned us = timeout_us > 0 && timeout_us < coalesce_us ? (unsigned)timeout_us
@@ -354,8 +370,6 @@ int uring_wait(long long timeout_us, uring_cqe_rec **out)
     }
     if (!enter_ok(r) && r != -ETIME)
         enter_failed(r);
-    if (slept_from && clock_fast_us() - slept_from < poll_us)
-        poll_armed = 1; /* news came that soon: polling would have caught it */
     harvest();
     if (coalesced) {
         /* Two arrivals or more: the wait saved the senders wake-ups. One:
@@ -576,7 +590,8 @@ void uring_free(void)
     zfree(handed);
     stash = handed = NULL;
     nstash = capstash = caphanded = 0;
-    poll_armed = 1;
+    poll_score = 1024;
+    poll_skips = 0;
     poll_hits = poll_misses = 0;
     ring_flagged = 0;
     ring_registered = has_min_wait = has_no_iowait = 0;

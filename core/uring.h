@@ -63,11 +63,13 @@ int uring_wait(long long timeout_us, uring_cqe_rec **out);
 /* Busy polling: before a wait sleeps, it submits and then watches the ring
  * for up to `us` microseconds (0: never). A client whose input lands while
  * the server polls does not have to wake it, which on a loaded server is a
- * large share of the client's cost per request. Adaptive: a poll that ends
- * with nothing stops polling until a sleep again ends sooner than `us`, so
- * a server with long gaps between requests sleeps as before. Set before
- * uring_init, a non-zero limit lets the poll watch the ring without system
- * calls; set later, each look at the ring is one. */
+ * large share of the client's cost per request. Adaptive: while fewer than
+ * three polls in four (a moving average over the last few dozen) find
+ * input, the loop sleeps at once and polls only one wait in 16, to notice
+ * when input comes quickly again; so a server whose clients leave gaps
+ * longer than `us` sleeps as before. A changed limit starts afresh. Set
+ * before uring_init, a non-zero limit lets the poll watch the ring without
+ * system calls; set later, each look at the ring is one. */
 void uring_busy_poll(long long us);
 /* Busy polls that found input, and polls that ran out, since startup. */
 void uring_busy_poll_stats(unsigned long long *hits, unsigned long long *misses);

@@ -525,29 +525,43 @@ static void expect_config_error(redisContext *c, const char *name, const char *v
     freeReplyObject(r);
 }
 
-/* A microseconds setting: 0 unless set; -1, a word and `too_big` refused. */
-static void expect_off_and_bounded(redisContext *c, const char *name, const char *too_big)
+/* A microseconds setting: `dflt` unless set; -1, a word and `too_big` refused. */
+static void expect_default_and_bounded(redisContext *c, const char *name, const char *dflt,
+                                       const char *too_big)
 {
     redisReply *r = redisCommand(c, "CONFIG GET %s", name);
     assert_non_null(r);
     assert_int_equal(r->elements, 2);
-    assert_string_equal(r->element[1]->str, "0");
+    assert_string_equal(r->element[1]->str, dflt);
     freeReplyObject(r);
     expect_config_error(c, name, "-1");
     expect_config_error(c, name, too_big);
     expect_config_error(c, name, "soon");
 }
 
-/* busy-poll-us is 0 unless set: no poll is counted. Once set (with io_uring
- * in use), a client that sends each request right after the previous reply
- * lands while the server polls, and back at 0 nothing more is counted. */
-static void busy_polling_is_off_unless_set_and_counts_its_hits(void **state)
+static void config_set(redisContext *c, const char *name, const char *value)
+{
+    redisReply *r = redisCommand(c, "CONFIG SET %s %s", name, value);
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_STATUS);
+    assert_string_equal(r->str, "OK");
+    freeReplyObject(r);
+}
+
+/* busy-poll-us is 20 unless set. At 0 no poll is counted. Set again (with
+ * io_uring in use), a client that sends each request right after the
+ * previous reply lands while the server polls (a limit of 100 ms, so that
+ * a slow build of the client still does). */
+static void busy_polling_is_on_by_default_and_counts_its_hits(void **state)
 {
     (void)state;
     redisContext *c = hs_connect(&srv);
     assert_non_null(c);
-    expect_off_and_bounded(c, "busy-poll-us", "100001");
-    redisReply *r;
+    expect_default_and_bounded(c, "busy-poll-us", "20", "100001");
+    redisReply *r = redisCommand(c, "CONFIG SET busy-poll-us 0");
+    assert_non_null(r);
+    assert_string_equal(r->str, "OK");
+    freeReplyObject(r);
     int uring = info_stat(c, "server", "io_uring") == 1;
     long long h0 = info_stat(c, "stats", "busy_poll_hits");
     long long m0 = info_stat(c, "stats", "busy_poll_misses");
@@ -576,16 +590,8 @@ static void busy_polling_is_off_unless_set_and_counts_its_hits(void **state)
     ping_one_by_one(c, 100);
     assert_int_equal(info_stat(c, "stats", "busy_poll_hits"), h2);
     assert_int_equal(info_stat(c, "stats", "busy_poll_misses"), m2);
+    config_set(c, "busy-poll-us", "20");
     redisFree(c);
-}
-
-static void config_set(redisContext *c, const char *name, const char *value)
-{
-    redisReply *r = redisCommand(c, "CONFIG SET %s %s", name, value);
-    assert_non_null(r);
-    assert_int_equal(r->type, REDIS_REPLY_STATUS);
-    assert_string_equal(r->str, "OK");
-    freeReplyObject(r);
 }
 
 /* `rounds` times: a PING on each of the n sockets, then every PONG read. */
@@ -603,7 +609,8 @@ static void ping_all_at_once(const int *fds, int n, int rounds)
     }
 }
 
-/* io-coalesce-us is 0 unless set. At 25, a lone client never has company
+/* io-coalesce-us is 0 unless set, and only coalesces with busy-poll-us 0
+ * (set so here, then restored). At 25, a lone client never has company
  * in a wait, so coalescing is tried now and then and counts misses only,
  * fewer and fewer (a wait that holds back its single request makes the next
  * ones plain). Requests from 20 sockets at once are gathered in one wait
@@ -615,11 +622,12 @@ static void wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client(
     enum { NSOCK = 20 };
     redisContext *c = hs_connect(&srv);
     assert_non_null(c);
-    expect_off_and_bounded(c, "io-coalesce-us", "1001");
+    expect_default_and_bounded(c, "io-coalesce-us", "0", "1001");
     int able = info_stat(c, "server", "io_coalesce_supported") == 1;
     if (!uring_wanted)
         assert_false(able);
 
+    config_set(c, "busy-poll-us", "0");
     config_set(c, "io-coalesce-us", "25"); /* a change starts without a backoff */
     long long h0 = info_stat(c, "stats", "io_coalesce_hits");
     long long m0 = info_stat(c, "stats", "io_coalesce_misses");
@@ -655,6 +663,7 @@ static void wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client(
     assert_int_equal(info_stat(c, "stats", "io_coalesce_misses"), m2);
     for (int i = 0; i < NSOCK; i++)
         close(fds[i]);
+    config_set(c, "busy-poll-us", "20");
     redisFree(c);
 }
 
@@ -667,7 +676,7 @@ static void wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client(
         cmocka_unit_test(a_slow_reader_gets_every_byte_once_its_socket_drains),                    \
         cmocka_unit_test(net_byte_counters_count_exactly_what_crossed_the_socket),                 \
         cmocka_unit_test(config_and_info_tell_whether_io_uring_is_used),                        \
-        cmocka_unit_test(busy_polling_is_off_unless_set_and_counts_its_hits),                      \
+        cmocka_unit_test(busy_polling_is_on_by_default_and_counts_its_hits),                      \
         cmocka_unit_test(wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client)
 
 int main(void)

@@ -439,20 +439,20 @@ static void io_uring_defaults_to_yes_and_is_fixed_at_startup(void **state)
     assert_string_equal(get1("io-uring"), "yes");
 }
 
-static void busy_poll_defaults_to_zero_and_can_be_set_at_runtime(void **state)
+static void busy_poll_defaults_to_20_and_can_be_set_at_runtime(void **state)
 {
     (void)state;
     char err[512];
-    assert_int_equal(server.cfg.busy_poll_us, 0);
-    assert_string_equal(get1("busy-poll-us"), "0");
+    assert_int_equal(server.cfg.busy_poll_us, 20);
+    assert_string_equal(get1("busy-poll-us"), "20");
     assert_int_equal(config_set_param("busy-poll-us", "50", 2, err, sizeof err), 0);
     assert_int_equal(server.cfg.busy_poll_us, 50);
     assert_int_equal(config_set_param("busy-poll-us", "100001", 6, err, sizeof err), -1);
     assert_string_equal(err, "argument must be between 0 and 100000 inclusive");
     assert_int_equal(config_set_param("busy-poll-us", "-1", 2, err, sizeof err), -1);
     assert_int_equal(server.cfg.busy_poll_us, 50);
-    assert_int_equal(load("{\"busy-poll-us\": 20}", err, sizeof err), 0);
-    assert_int_equal(server.cfg.busy_poll_us, 20);
+    assert_int_equal(load("{\"busy-poll-us\": 0}", err, sizeof err), 0);
+    assert_int_equal(server.cfg.busy_poll_us, 0);
     assert_int_equal(load("{\"busy-poll-us\": \"often\"}", err, sizeof err), -1);
 }
 
@@ -600,7 +600,7 @@ int main(void)
         T(set_param_changes_a_mutable_parameter),
         T(set_param_refuses_immutable_and_unknown_names),
         T(io_uring_defaults_to_yes_and_is_fixed_at_startup),
-        T(busy_poll_defaults_to_zero_and_can_be_set_at_runtime),
+        T(busy_poll_defaults_to_20_and_can_be_set_at_runtime),
         T(set_param_rejects_invalid_values_with_redis_wording),
         T(glob_match_follows_redis_stringmatch),
         T(loglevel_error_lists_only_the_accepted_levels),
