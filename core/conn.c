@@ -748,6 +748,9 @@ void conn_setup_io(ev_loop *loop)
     uring_poll_in(ev_epoll_fd(loop), URING_TAG(URING_TAG_POLL, 0));
     ev_set_waiter(loop, stream_wait);
     log_msg(LOG_VERBOSE, "Socket I/O streamed through io_uring");
+    if (server.cfg.io_coalesce_us && server.cfg.busy_poll_us)
+        log_msg(LOG_WARNING, "io-coalesce-us has no effect while busy-poll-us is set: set "
+                             "busy-poll-us to 0 for wake-up coalescing");
 }
 
 void conn_check_timeouts(long long now_ms)

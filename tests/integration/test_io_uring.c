@@ -679,10 +679,43 @@ static void wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client(
         cmocka_unit_test(busy_polling_is_on_by_default_and_counts_its_hits),                      \
         cmocka_unit_test(wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client)
 
+/* Whether a server started with `extra` config logged the warning that
+ * io-coalesce-us is inert; *uring says whether it streams through io_uring. */
+static int warned_coalescing_inert(const char *extra, int *uring)
+{
+    hserver s;
+    assert_int_equal(hs_start_modis(&s, extra, NULL), 0);
+    redisContext *c = hs_connect(&s);
+    assert_non_null(c);
+    *uring = info_stat(c, "server", "io_uring") == 1;
+    redisFree(c);
+    char *log = hs_read_log(&s);
+    assert_non_null(log);
+    int warned = strstr(log, "io-coalesce-us has no effect while busy-poll-us is set") != NULL;
+    free(log);
+    assert_int_equal(hs_stop(&s), 0);
+    return warned;
+}
+
+/* io-coalesce-us needs busy-poll-us 0 (on by default): a config that sets
+ * the one and leaves the other gets a warning at startup, where io_uring is
+ * in use; with busy-poll-us 0 it does not. */
+static void coalescing_set_while_busy_polling_is_reported_at_startup(void **state)
+{
+    (void)state;
+    int uring;
+    int warned = warned_coalescing_inert("  \"io-coalesce-us\": 25", &uring);
+    assert_int_equal(warned, uring);
+    assert_false(warned_coalescing_inert("  \"io-coalesce-us\": 25,\n  \"busy-poll-us\": 0", &uring));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {TESTS};
+    const struct CMUnitTest startup[] = {
+        cmocka_unit_test(coalescing_set_while_busy_polling_is_reported_at_startup)};
     int failed = cmocka_run_group_tests_name("io-uring no", tests, start_uring_off, stop);
     failed += cmocka_run_group_tests_name("io-uring yes", tests, start_uring_on, stop);
+    failed += cmocka_run_group_tests_name("startup", startup, NULL, NULL);
     return failed;
 }
