@@ -904,8 +904,9 @@ int main(int argc, char **argv)
     double secs = (double)(m1 - m0) / 1e9;
     double rps = secs > 0 ? (double)replies_meas / secs : 0;
     long long cpu = cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1;
-    printf("{\"test\":\"%s\",\"target_rps\":%.0f,\"clients\":%d,\"pipeline\":%d,\"requests\":%lld,\"errors\":%lld,"
-           "\"seconds\":%.4f,\"rps\":%.1f,\"avg_us\":%.2f,\"p50_us\":%.2f,\"p99_us\":%.2f,"
+    printf("{\"test\":\"%s\",\"target_rps\":%.0f,\"clients\":%d,\"pipeline\":%d,\"requests\":%lld,"
+           "\"errors\":%lld,\"seconds\":%.4f,\"rps\":%.1f,"
+           "\"avg_us\":%.2f,\"p50_us\":%.2f,\"p99_us\":%.2f,"
            "\"server_cpu_us\":%lld,\"cpu_us_per_req\":%.4f,\"client_cpu_us_per_req\":%.4f}\n",
            t, opt.rate, opt.clients, opt.pipeline, replies_meas, errors_meas, secs, rps,
            hist_n ? hist_sum / (double)hist_n / 1000.0 : 0, hist_percentile(50) / 1000.0,

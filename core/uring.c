@@ -59,12 +59,12 @@ static long long poll_us; /* busy-poll limit, 0: off */
 static int poll_score = 1024;
 static unsigned poll_skips;
 static unsigned long long poll_hits, poll_misses;
-static int ring_flagged; /* set up with IORING_SETUP_TASKRUN_FLAG */
-static int has_min_wait;  /* the kernel takes a minimum wait (IORING_FEAT_MIN_TIMEOUT) */
-static int has_no_iowait; /* waits can be kept out of iowait (IORING_FEAT_NO_IOWAIT) */
-static int ring_registered; /* enter through ring.enter_ring_fd */
-static unsigned coalesce_us;       /* wake-up coalescing window, 0: off */
-static unsigned coalesce_skip;     /* plain waits left before the next coalesced one */
+static int ring_flagged;       /* set up with IORING_SETUP_TASKRUN_FLAG */
+static int has_min_wait;       /* the kernel takes a minimum wait (IORING_FEAT_MIN_TIMEOUT) */
+static int has_no_iowait;      /* waits can be kept out of iowait (IORING_FEAT_NO_IOWAIT) */
+static int ring_registered;    /* enter through ring.enter_ring_fd */
+static unsigned coalesce_us;   /* wake-up coalescing window, 0: off */
+static unsigned coalesce_skip; /* plain waits left before the next coalesced one */
 static unsigned coalesce_backoff = 1;
 static unsigned long long coalesce_hits, coalesce_misses;
 

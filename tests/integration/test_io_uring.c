@@ -675,8 +675,8 @@ static void wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client(
         cmocka_unit_test(a_prefetched_pipeline_over_a_large_keyspace_is_answered_exactly),         \
         cmocka_unit_test(a_slow_reader_gets_every_byte_once_its_socket_drains),                    \
         cmocka_unit_test(net_byte_counters_count_exactly_what_crossed_the_socket),                 \
-        cmocka_unit_test(config_and_info_tell_whether_io_uring_is_used),                        \
-        cmocka_unit_test(busy_polling_is_on_by_default_and_counts_its_hits),                      \
+        cmocka_unit_test(config_and_info_tell_whether_io_uring_is_used),                           \
+        cmocka_unit_test(busy_polling_is_on_by_default_and_counts_its_hits),                       \
         cmocka_unit_test(wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client)
 
 /* Whether a server started with `extra` config logged the warning that
@@ -706,7 +706,8 @@ static void coalescing_set_while_busy_polling_is_reported_at_startup(void **stat
     int uring;
     int warned = warned_coalescing_inert("  \"io-coalesce-us\": 25", &uring);
     assert_int_equal(warned, uring);
-    assert_false(warned_coalescing_inert("  \"io-coalesce-us\": 25,\n  \"busy-poll-us\": 0", &uring));
+    assert_false(
+        warned_coalescing_inert("  \"io-coalesce-us\": 25,\n  \"busy-poll-us\": 0", &uring));
 }
 
 int main(void)
