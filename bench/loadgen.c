@@ -15,7 +15,8 @@
  * sequential keys and always run counted.
  *
  * With --pid, the server's utime+stime (/proc/<pid>/stat) is read at the
- * start and end of the measurement window, giving server CPU per request.
+ * start and end of the measurement window, giving server CPU per request, and
+ * of it the part spent in the kernel (stime).
  *
  * With -R rate (timed runs), batches leave on a Poisson schedule of that many
  * requests per second in all instead of as soon as the last one is answered:
@@ -95,8 +96,9 @@ static uint64_t rng_next(uint64_t *s)
     return x * 0x2545F4914F6CDD1Dull;
 }
 
-/* Server CPU time (utime + stime, all threads) in microseconds, or -1. */
-static long long proc_cpu_us(int pid)
+/* Server CPU time (utime + stime, all threads) in microseconds, or -1; the
+ * stime part (time in the kernel on the server's behalf) goes to *sys_us. */
+static long long proc_cpu_us(int pid, long long *sys_us)
 {
     char path[64], buf[1024];
     if (pid <= 0)
@@ -116,8 +118,9 @@ static long long proc_cpu_us(int pid)
     /* fields 3..13 skipped, then 14 utime and 15 stime */
     if (sscanf(p, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
         return -1;
-    long tck = sysconf(_SC_CLK_TCK);
-    return (long long)((ut + st) * 1000000ull / (unsigned long long)tck);
+    unsigned long long tck = (unsigned long long)sysconf(_SC_CLK_TCK);
+    *sys_us = (long long)(st * 1000000ull / tck);
+    return (long long)((ut + st) * 1000000ull / tck);
 }
 
 /* This process's own CPU time in microseconds. */
@@ -834,11 +837,11 @@ int main(int argc, char **argv)
     uint64_t t0 = now_ns();
     uint64_t t_meas = t0 + (uint64_t)(opt.warmup * 1e9);
     uint64_t t_end = t_meas + (uint64_t)(opt.duration * 1e9);
-    long long cpu0 = -1, cpu1 = -1, self0 = 0, self1 = 0;
+    long long cpu0 = -1, cpu1 = -1, sys0 = 0, sys1 = 0, self0 = 0, self1 = 0;
     uint64_t m0 = t0, m1 = t0;
     if (opt.duration <= 0 || opt.warmup <= 0) {
         measuring = 1;
-        cpu0 = proc_cpu_us(opt.pid);
+        cpu0 = proc_cpu_us(opt.pid, &sys0);
         self0 = self_cpu_us();
         m0 = now_ns();
     }
@@ -882,18 +885,18 @@ int main(int argc, char **argv)
             now = now_ns();
             if (!measuring && now >= t_meas) {
                 measuring = 1;
-                cpu0 = proc_cpu_us(opt.pid);
+                cpu0 = proc_cpu_us(opt.pid, &sys0);
                 self0 = self_cpu_us();
                 m0 = now_ns();
             }
             if (measuring && now >= t_end) {
-                cpu1 = proc_cpu_us(opt.pid);
+                cpu1 = proc_cpu_us(opt.pid, &sys1);
                 self1 = self_cpu_us();
                 m1 = now_ns();
                 break;
             }
         } else if (replies_total >= opt.requests) {
-            cpu1 = proc_cpu_us(opt.pid);
+            cpu1 = proc_cpu_us(opt.pid, &sys1);
             self1 = self_cpu_us();
             m1 = now_ns();
             break;
@@ -907,11 +910,13 @@ int main(int argc, char **argv)
     printf("{\"test\":\"%s\",\"target_rps\":%.0f,\"clients\":%d,\"pipeline\":%d,\"requests\":%lld,"
            "\"errors\":%lld,\"seconds\":%.4f,\"rps\":%.1f,"
            "\"avg_us\":%.2f,\"p50_us\":%.2f,\"p99_us\":%.2f,"
-           "\"server_cpu_us\":%lld,\"cpu_us_per_req\":%.4f,\"client_cpu_us_per_req\":%.4f}\n",
+           "\"server_cpu_us\":%lld,\"cpu_us_per_req\":%.4f,\"sys_us_per_req\":%.4f,"
+           "\"client_cpu_us_per_req\":%.4f}\n",
            t, opt.rate, opt.clients, opt.pipeline, replies_meas, errors_meas, secs, rps,
            hist_n ? hist_sum / (double)hist_n / 1000.0 : 0, hist_percentile(50) / 1000.0,
            hist_percentile(99) / 1000.0, cpu,
            cpu >= 0 && replies_meas > 0 ? (double)cpu / (double)replies_meas : -1.0,
+           cpu >= 0 && replies_meas > 0 ? (double)(sys1 - sys0) / (double)replies_meas : -1.0,
            replies_meas > 0 ? (double)(self1 - self0) / (double)replies_meas : -1.0);
     if (errors_meas && !opt.quiet)
         fprintf(stderr, "loadgen: %lld error replies, first: %s\n", errors_meas, first_error);
