@@ -98,6 +98,39 @@ static size_t resp_find(const char *buf, size_t from, size_t len, char c)
     return (size_t)(hit - buf);
 }
 
+/* The usual header line, read in one pass: buf[from] is its type byte, then 1 to 18
+   digits without a leading zero (or a lone "0"), then '\r' and at least the byte after
+   it. Sets *nl to the '\r' and *out to the number and returns 1. Anything else (a sign,
+   a leading zero, a longer or missing number, another byte, a line not yet whole)
+   returns 0 and is left to resp_find() and resp_string2ll(), which judge it as Redis
+   does; on the lines accepted here they would find the same '\r' and number. */
+static inline int resp_header_fast(const char *buf, size_t from, size_t len, size_t *nl,
+                                   long long *out)
+{
+    size_t i = from + 1;
+    if (i >= len)
+        return 0;
+    unsigned d = (unsigned)(unsigned char)buf[i] - '0';
+    if (d > 9)
+        return 0;
+    long long v = d;
+    i++;
+    if (d != 0) {
+        size_t max = len - i > 17 ? i + 17 : len;
+        for (; i < max; i++) {
+            d = (unsigned)(unsigned char)buf[i] - '0';
+            if (d > 9)
+                break;
+            v = v * 10 + d;
+        }
+    }
+    if (i + 1 >= len || buf[i] != '\r')
+        return 0;
+    *nl = i;
+    *out = v;
+    return 1;
+}
+
 /* Makes room for argv[argc], doubling; argc < INT_MAX (the element count is an int). */
 static void resp_reserve_arg(resp_parser *p, int argc)
 {
@@ -169,15 +202,19 @@ static long resp_parse_multibulk(resp_parser *p, const char *buf, size_t len)
         argc = p->st_argc;
     } else {
         p->st_pos = 0;
-        nl = resp_find(buf, 0, len, '\r');
-        if (nl == RESP_NOT_FOUND) {
-            if (len > p->max_inline)
-                return resp_fail(p, ERR_MBULK_BIG);
-            return resp_partial(p, 0, 0, 0, 0);
+        if (!resp_header_fast(buf, 0, len, &nl, &ll)) {
+            nl = resp_find(buf, 0, len, '\r');
+            if (nl == RESP_NOT_FOUND) {
+                if (len > p->max_inline)
+                    return resp_fail(p, ERR_MBULK_BIG);
+                return resp_partial(p, 0, 0, 0, 0);
+            }
+            if (len - nl < 2) /* the byte after '\r' is not there yet */
+                return resp_partial(p, 0, 0, 0, 0);
+            if (!resp_string2ll(buf + 1, nl - 1, &ll))
+                return resp_fail(p, ERR_MBULK_LEN);
         }
-        if (len - nl < 2) /* the byte after '\r' is not there yet */
-            return resp_partial(p, 0, 0, 0, 0);
-        if (!resp_string2ll(buf + 1, nl - 1, &ll) || ll > p->max_multibulk)
+        if (ll > p->max_multibulk)
             return resp_fail(p, ERR_MBULK_LEN);
         pos = nl + 2;
         if (ll <= 0) {
@@ -191,17 +228,21 @@ static long resp_parse_multibulk(resp_parser *p, const char *buf, size_t len)
     while (left > 0) {
         size_t start;
 
-        nl = resp_find(buf, pos, len, '\r');
-        if (nl == RESP_NOT_FOUND) {
-            if (len - pos > p->max_inline)
-                return resp_fail(p, ERR_BULK_BIG);
-            return resp_partial(p, pos, left, argc, 0);
+        if (pos >= len || buf[pos] != '$' || !resp_header_fast(buf, pos, len, &nl, &ll)) {
+            nl = resp_find(buf, pos, len, '\r');
+            if (nl == RESP_NOT_FOUND) {
+                if (len - pos > p->max_inline)
+                    return resp_fail(p, ERR_BULK_BIG);
+                return resp_partial(p, pos, left, argc, 0);
+            }
+            if (len - nl < 2)
+                return resp_partial(p, pos, left, argc, 0);
+            if (buf[pos] != '$')
+                return resp_fail_expected(p, buf[pos]);
+            if (!resp_string2ll(buf + pos + 1, nl - pos - 1, &ll) || ll < 0)
+                return resp_fail(p, ERR_BULK_LEN);
         }
-        if (len - nl < 2)
-            return resp_partial(p, pos, left, argc, 0);
-        if (buf[pos] != '$')
-            return resp_fail_expected(p, buf[pos]);
-        if (!resp_string2ll(buf + pos + 1, nl - pos - 1, &ll) || ll < 0 || ll > p->max_bulk_len)
+        if (ll > p->max_bulk_len)
             return resp_fail(p, ERR_BULK_LEN);
         start = nl + 2;
         if ((unsigned long long)ll > SIZE_MAX - 2 - start)

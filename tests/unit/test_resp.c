@@ -557,6 +557,64 @@ static void need_hint_lets_the_caller_wait_for_a_large_bulk(void **state)
     zfree(buf);
 }
 
+/* Header numbers of 1 to 18 digits are read in one pass, longer ones by the general
+   path: both must agree on every length, at every limit, and on where the line ends. */
+static void header_numbers_of_every_length_parse_alike(void **state)
+{
+    fixture *f = *state;
+    char line[64];
+
+    f->p.max_multibulk = LLONG_MAX;
+    f->p.max_bulk_len = LLONG_MAX;
+    for (int n = 1; n <= 21; n++) {
+        /* "1" then n-1 zeros: 10^(n-1), valid up to 19 digits, too long from 21 */
+        char num[32];
+        num[0] = '1';
+        memset(num + 1, '0', (size_t)n - 1);
+        num[n] = '\0';
+        long long want = n <= 19 ? strtoll(num, NULL, 10) : -1;
+
+        snprintf(line, sizeof line, "*%s\r\n", num);
+        if (want < 0) {
+            assert_error_str(f, line, "ERR Protocol error: invalid multibulk length");
+        } else {
+            assert_int_equal(feed_str(f, line), RESP_PARTIAL);
+            assert_int_equal(f->p.need, 0);
+        }
+        snprintf(line, sizeof line, "*1\r\n$%s\r\n", num);
+        if (want < 0) {
+            assert_error_str(f, line, "ERR Protocol error: invalid bulk length");
+        } else {
+            assert_int_equal(feed_str(f, line), RESP_PARTIAL);
+            assert_int_equal(f->p.need, strlen(line) + (size_t)want + 2);
+        }
+        /* the same number as a bulk length above the limit, and with a leading zero */
+        f->p.max_bulk_len = want > 0 ? want - 1 : 0;
+        if (want > 0)
+            assert_error_str(f, line, "ERR Protocol error: invalid bulk length");
+        f->p.max_bulk_len = LLONG_MAX;
+        snprintf(line, sizeof line, "*1\r\n$0%s\r\n", num);
+        assert_error_str(f, line, "ERR Protocol error: invalid bulk length");
+        /* the byte after '\r' not there yet: partial, whatever the length */
+        snprintf(line, sizeof line, "*1\r\n$%s\r", num);
+        assert_int_equal(feed_str(f, line), RESP_PARTIAL);
+        assert_int_equal(f->p.need, 0);
+    }
+    /* lone zeros, and a zero before another digit */
+    assert_int_equal(feed_str(f, "*0\r\n"), 4);
+    assert_int_equal(f->p.argc, 0);
+    assert_int_equal(feed_str(f, "*1\r\n$0\r\n\r\n"), 10);
+    assert_int_equal(f->p.argc, 1);
+    assert_int_equal(f->p.argv[0].len, 0);
+    assert_error_str(f, "*00\r\n", "ERR Protocol error: invalid multibulk length");
+    /* 19 digits, then a stray byte before '\r' */
+    assert_error_str(f, "*1\r\n$1000000000000000000x\r\n", "ERR Protocol error: invalid bulk length");
+    /* a header that ends the input right after its digits, or at its type byte */
+    assert_int_equal(feed_str(f, "*1\r\n$4"), RESP_PARTIAL);
+    assert_int_equal(feed_str(f, "*1\r\n$"), RESP_PARTIAL);
+    assert_int_equal(feed_str(f, "*1\r\n"), RESP_PARTIAL);
+}
+
 static void need_is_unknown_while_a_header_line_is_incomplete(void **state)
 {
     fixture *f = *state;
@@ -637,6 +695,7 @@ int main(void)
         T(plain_inline_arguments_point_into_the_buffer),
         T(inline_request_with_many_arguments_grows_argv),
         T(need_hint_lets_the_caller_wait_for_a_large_bulk),
+        T(header_numbers_of_every_length_parse_alike),
         T(need_is_unknown_while_a_header_line_is_incomplete),
         T(buffers_are_reused_across_requests),
         T(large_multibulk_of_small_elements_resumes_in_linear_time),
