@@ -113,6 +113,18 @@ void reply_header(client *c, char prefix, long long n)
     reply_add(c, b, (size_t)len);
 }
 
+/* Where n bytes of reply can be written straight into the client's buffer (the
+   caller then adds n to bufpos and marks the client pending), or NULL when they
+   must go through reply_add(): replies off, the client closing, no buffer yet,
+   chunks queued after it, or too little room. */
+static inline char *direct_room(client *c, size_t n)
+{
+    if (c->reply_mode == MODIS_REPLY_ON && !(c->flags & CLIENT_CLOSE_ASAP) && c->buf && !c->chead &&
+        CLIENT_BUF_SIZE - c->bufpos >= n)
+        return c->buf + c->bufpos;
+    return NULL;
+}
+
 void reply_bulk(client *c, const void *p, size_t len)
 {
     /* Header, payload and CRLF in one copy when they fit together. */
@@ -121,9 +133,8 @@ void reply_bulk(client *c, const void *p, size_t len)
     int hl = 1 + reply_ll2str(b + 1, (long long)len);
     b[hl++] = '\r';
     b[hl++] = '\n';
-    if (c->reply_mode == MODIS_REPLY_ON && !(c->flags & CLIENT_CLOSE_ASAP) && c->buf && !c->chead &&
-        CLIENT_BUF_SIZE - c->bufpos >= (size_t)hl + len + 2) {
-        char *d = c->buf + c->bufpos;
+    char *d = direct_room(c, (size_t)hl + len + 2);
+    if (d) {
         memcpy(d, b, (size_t)hl);
         memcpy(d + hl, p, len);
         d[hl + len] = '\r';
@@ -158,6 +169,16 @@ void reply_int(client *c, long long n)
 void reply_simple(client *c, const char *s)
 {
     size_t len = strlen(s);
+    char *d = direct_room(c, len + 3);
+    if (d) {
+        d[0] = '+';
+        memcpy(d + 1, s, len);
+        d[len + 1] = '\r';
+        d[len + 2] = '\n';
+        c->bufpos += len + 3;
+        mark_pending(c);
+        return;
+    }
     char b[256];
     if (len + 3 <= sizeof b) {
         b[0] = '+';
