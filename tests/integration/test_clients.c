@@ -254,11 +254,14 @@ static void redis_cli_interactive_hints_from_command_docs(void **state)
     run(&out, "tmux -L %s send-keys -t t C-u 'ECHO hello-from-tmux' Enter", sock);
     free(out);
     free(pane_wait(sock, "\"hello-from-tmux\""));
-    /* --stat needs a terminal to print as it goes. */
+    /* --stat needs a terminal to print as it goes. It runs under a tmux server
+     * of its own: a new session on the socket of one just killed may find that
+     * server still going away and fail. */
     run(&out, "tmux -L %s send-keys -t t C-u 'QUIT' Enter", sock);
     free(out);
     run(&out, "tmux -L %s kill-server", sock);
     free(out);
+    snprintf(sock, sizeof sock, "modis-admin-stat-%d", (int)getpid());
     assert_int_equal(run(&out,
                          "tmux -L %s new-session -d -s t -x 220 -y 50 "
                          "'redis-cli -p %d --stat -i 0.2'",
