@@ -162,12 +162,45 @@ void conn_accept(ev_loop *loop, int lfd, void *priv, int mask)
 
 #define PREFETCH_BATCH 16
 #define PREFETCH_KEYS 64
+#define AHEAD_ARGV 256
+
+/* The requests prefetch_batch parsed, kept so that process_buffer runs them
+ * without parsing them again: multibulk requests only, whose arguments are
+ * slices of the client's buffer (an inline one may have been unescaped into
+ * the parser's scratch space, which the next parse reuses). They hold within
+ * one process_buffer call, while c and the position of the next one match. */
+static struct {
+    const client *c;
+    const char *pos; /* where request [next] starts */
+    int n, next;
+    size_t len[PREFETCH_BATCH];
+    int argc[PREFETCH_BATCH];
+    int first[PREFETCH_BATCH]; /* its arguments in argv */
+    int nargv;
+    modis_str argv[AHEAD_ARGV];
+} ahead;
+
+/* Keeps the request just parsed at at (len bytes), the one after those kept
+ * before; 0 when it cannot (not multibulk, no room), and nothing after it
+ * should be kept then. */
+static int ahead_keep(const resp_parser *pp, const char *at, size_t len)
+{
+    if (ahead.n == PREFETCH_BATCH || *at != '*' || pp->argc > AHEAD_ARGV - ahead.nargv)
+        return 0;
+    memcpy(&ahead.argv[ahead.nargv], pp->argv, sizeof(modis_str) * (size_t)pp->argc);
+    ahead.len[ahead.n] = len;
+    ahead.argc[ahead.n] = pp->argc;
+    ahead.first[ahead.n] = ahead.nargv;
+    ahead.nargv += pp->argc;
+    ahead.n++;
+    return 1;
+}
 
 /* Looks ahead over up to PREFETCH_BATCH complete requests of a pipeline and
  * prefetches the table buckets, then the entries, of their keys (as the
  * command's key positions say: every key of an MSET, none of a PING), so the
  * lookups that follow overlap their cache misses instead of taking them one
- * by one. Returns the bytes looked at. */
+ * by one. Returns the bytes looked at; what it parsed is kept in ahead. */
 static size_t prefetch_batch(client *c, const char *buf, size_t len)
 {
     resp_parser *pp = &server.prefetch_parser;
@@ -176,10 +209,15 @@ static size_t prefetch_batch(client *c, const char *buf, size_t len)
     size_t off = 0;
     htab *t = &c->db->keys;
     command *cmd = c->lastcmd;
+    int keep = 1;
+    ahead.c = c;
+    ahead.pos = buf;
+    ahead.n = ahead.next = ahead.nargv = 0;
     for (int i = 0; i < PREFETCH_BATCH && off < len && n < PREFETCH_KEYS; i++) {
         long r = resp_parse(pp, buf + off, len - off);
         if (r <= 0)
             break;
+        keep = keep && ahead_keep(pp, buf + off, (size_t)r);
         off += (size_t)r;
         int argc = pp->argc;
         if (argc < 2)
@@ -208,6 +246,7 @@ static size_t process_buffer(client *c, const char *buf, size_t len)
 {
     size_t off = 0, prefetched = 0;
     resp_parser *p = &server.parser;
+    ahead.n = 0;
     server.clock_us = clock_fast_us();
     c->last_interaction_ms = server.clock_us / 1000;
     while (off < len) {
@@ -218,7 +257,20 @@ static size_t process_buffer(client *c, const char *buf, size_t len)
             break;
         if (c->qneed && len - off < c->qneed)
             break;
-        long r = resp_parse(p, buf + off, len - off);
+        long r;
+        const modis_str *argv;
+        int argc;
+        if (ahead.next < ahead.n && ahead.c == c && ahead.pos == buf + off) {
+            int i = ahead.next++;
+            r = (long)ahead.len[i];
+            argv = &ahead.argv[ahead.first[i]];
+            argc = ahead.argc[i];
+            ahead.pos += r;
+        } else {
+            r = resp_parse(p, buf + off, len - off);
+            argv = p->argv;
+            argc = p->argc;
+        }
         if (r == RESP_PARTIAL) {
             c->qneed = p->need;
             break;
@@ -233,14 +285,14 @@ static size_t process_buffer(client *c, const char *buf, size_t len)
             conn_close_after_reply(c);
             return len;
         }
-        if (p->argc > 0 && dispatch_process(c, p->argv, p->argc)) {
+        if (argc > 0 && dispatch_process(c, argv, argc)) {
             /* Postponed by CLIENT PAUSE: keep the request for later. */
             conn_park_paused(c);
             break;
         }
         off += (size_t)r;
         c->qneed = 0;
-        if (p->argc > 0)
+        if (argc > 0)
             c->commands_processed++;
     }
     return off;

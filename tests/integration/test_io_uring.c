@@ -326,6 +326,115 @@ static void a_prefetched_pipeline_over_a_large_keyspace_is_answered_exactly(void
     close(fd);
 }
 
+/* Sends req to a fresh connection to port (after a FLUSHALL and 5000 keys,
+ * enough for pipelines to be prefetched) and returns every reply byte until
+ * the server closes the connection. */
+static char *replies_to_pipeline(int port, const buf *req, size_t *len)
+{
+    int fd = hs_raw_connect(port);
+    assert_true(fd >= 0);
+    buf fill = {0};
+    const char *flush[] = {"FLUSHALL"};
+    put_cmd(&fill, 1, flush, NULL, 0);
+    for (int i = 0; i < 5000; i++) {
+        char k[32];
+        snprintf(k, sizeof k, "pq:%d", i);
+        const char *set[] = {"SET", k, "v"};
+        put_cmd(&fill, 3, set, NULL, 0);
+    }
+    assert_int_equal(hs_raw_send(fd, fill.p, fill.len), 0);
+    for (int i = 0; i < 5001; i++) {
+        size_t n;
+        char *r = hs_raw_read_reply(fd, &n, 10000);
+        assert_non_null(r);
+        free(r);
+    }
+    free(fill.p);
+    assert_int_equal(hs_raw_send(fd, req->p, req->len), 0);
+    int closed = 0;
+    char *out = hs_raw_read_all(fd, len, 1000, &closed);
+    assert_true(closed);
+    close(fd);
+    return out;
+}
+
+/* A prefetched pipeline runs the requests parsed while looking ahead. Mixed
+ * with what changes how the rest must run (inline requests, one unescaped,
+ * MULTI/EXEC, SELECT, a request of more arguments than are kept, a blocking
+ * pop that blocks, CLIENT PAUSE, a protocol error at the end), its replies
+ * are Redis's, byte for byte. */
+static void a_prefetched_pipeline_with_state_changes_answers_as_redis(void **state)
+{
+    (void)state;
+    if (!hs_have_redis())
+        skip();
+    buf req = {0};
+    for (int r = 0; r < 40; r++) {
+        char k[32], m[32], l[32];
+        snprintf(k, sizeof k, "pq:%d", r * 13);
+        snprintf(m, sizeof m, "pq:m%d", r);
+        snprintf(l, sizeof l, "pq:l%d", r);
+        const char *get[] = {"GET", k};
+        put_cmd(&req, 2, get, NULL, 0);
+        putf(&req, "PING\r\nECHO \"a\\x41 b\"\r\nECHO 'c d'\r\n");
+        const char *multi[] = {"MULTI"}, *set[] = {"SET", m, "1"}, *incr[] = {"INCR", m},
+                   *exec[] = {"EXEC"};
+        put_cmd(&req, 1, multi, NULL, 0);
+        put_cmd(&req, 3, set, NULL, 0);
+        put_cmd(&req, 2, incr, NULL, 0);
+        put_cmd(&req, 1, exec, NULL, 0);
+        const char *sel1[] = {"SELECT", "1"}, *sel0[] = {"SELECT", "0"};
+        put_cmd(&req, 2, sel1, NULL, 0);
+        put_cmd(&req, 2, get, NULL, 0);
+        put_cmd(&req, 3, set, NULL, 0);
+        put_cmd(&req, 2, sel0, NULL, 0);
+        if (r % 8 == 0) {
+            /* MSET of 150 pairs: 301 arguments */
+            putf(&req, "*301\r\n$4\r\nMSET\r\n");
+            for (int i = 0; i < 150; i++) {
+                char kk[32];
+                int n = snprintf(kk, sizeof kk, "pq:%d", (r * 150 + i) % 5000);
+                putf(&req, "$%d\r\n%s\r\n$1\r\nw\r\n", n, kk);
+            }
+        }
+        const char *push[] = {"RPUSH", l, "x"}, *blpop[] = {"BLPOP", l, "1"};
+        put_cmd(&req, 3, push, NULL, 0);
+        put_cmd(&req, 3, blpop, NULL, 0);
+        if (r % 10 == 9) {
+            const char *empty[] = {"BLPOP", "pq:empty", "0.05"};
+            put_cmd(&req, 3, empty, NULL, 0);
+        }
+        if (r == 20) {
+            const char *pause[] = {"CLIENT", "PAUSE", "50", "WRITE"};
+            put_cmd(&req, 4, pause, NULL, 0);
+        }
+        put_cmd(&req, 2, get, NULL, 0);
+        const char *mget[] = {"MGET", k, m, "pq:none"};
+        put_cmd(&req, 4, mget, NULL, 0);
+    }
+    putf(&req, "*1\r\n$x\r\n");
+
+    hserver redis;
+    assert_int_equal(hs_start_redis(&redis), 0);
+    size_t want_len, got_len;
+    char *want = replies_to_pipeline(redis.port, &req, &want_len);
+    assert_int_equal(hs_stop(&redis), 0);
+    char *got = replies_to_pipeline(srv.port, &req, &got_len);
+    if (got_len != want_len || memcmp(got, want, want_len) != 0) {
+        size_t i = 0;
+        while (i < got_len && i < want_len && got[i] == want[i])
+            i++;
+        size_t from = i > 80 ? i - 80 : 0;
+        char *a = hs_escape(want + from, (want_len - from) < 200 ? want_len - from : 200);
+        char *b = hs_escape(got + from, (got_len - from) < 200 ? got_len - from : 200);
+        fail_msg("replies differ at byte %zu of %zu/%zu\nredis: %s\nmodis: %s", i, want_len, got_len,
+                 a, b);
+    }
+    free(want);
+    free(got);
+    free(req.p);
+}
+
 /* While the server sleeps, 300 clients send their pipelines (one of them a
  * 1 MB value): everything arrives in one turn, more arrivals than the ring
  * has buffers lent at first. Every byte must still be answered once, in
@@ -673,6 +782,7 @@ static void wake_up_coalescing_gathers_arrivals_and_backs_off_for_a_lone_client(
         cmocka_unit_test(three_hundred_clients_at_once_each_get_their_own_replies),                \
         cmocka_unit_test(input_piled_up_while_the_server_sleeps_is_all_answered),                  \
         cmocka_unit_test(a_prefetched_pipeline_over_a_large_keyspace_is_answered_exactly),         \
+        cmocka_unit_test(a_prefetched_pipeline_with_state_changes_answers_as_redis),               \
         cmocka_unit_test(a_slow_reader_gets_every_byte_once_its_socket_drains),                    \
         cmocka_unit_test(net_byte_counters_count_exactly_what_crossed_the_socket),                 \
         cmocka_unit_test(config_and_info_tell_whether_io_uring_is_used),                           \
