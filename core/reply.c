@@ -85,20 +85,35 @@ void reply_free_all(client *c)
     c->reply_bytes = 0;
 }
 
+/* "00" "01" ... "99": numbers are written two digits at a time. */
+static const char DIGIT_PAIRS[201] = "0001020304050607080910111213141516171819"
+                                     "2021222324252627282930313233343536373839"
+                                     "4041424344454647484950515253545556575859"
+                                     "6061626364656667686970717273747576777879"
+                                     "8081828384858687888990919293949596979899";
+
 int reply_ll2str(char *buf, long long v)
 {
     char tmp[24];
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    int len = 0;
+    int n = (int)sizeof tmp;
+    while (u >= 100) {
+        unsigned i = (unsigned)(u % 100) * 2;
+        u /= 100;
+        tmp[--n] = DIGIT_PAIRS[i + 1];
+        tmp[--n] = DIGIT_PAIRS[i];
+    }
+    if (u >= 10) {
+        unsigned i = (unsigned)u * 2;
+        tmp[--n] = DIGIT_PAIRS[i + 1];
+        tmp[--n] = DIGIT_PAIRS[i];
+    } else {
+        tmp[--n] = (char)('0' + u);
+    }
     if (v < 0)
-        buf[len++] = '-';
-    while (n)
-        buf[len++] = tmp[--n];
+        tmp[--n] = '-';
+    int len = (int)sizeof tmp - n;
+    memcpy(buf, tmp + n, (size_t)len);
     buf[len] = '\0';
     return len;
 }
@@ -127,6 +142,23 @@ static inline char *direct_room(client *c, size_t n)
 
 void reply_bulk(client *c, const void *p, size_t len)
 {
+    /* The common short value (a list element, a small string): its one-digit
+     * header written in place, without formatting a number. */
+    if (len < 10) {
+        char *d = direct_room(c, len + 6);
+        if (d) {
+            d[0] = '$';
+            d[1] = (char)('0' + len);
+            d[2] = '\r';
+            d[3] = '\n';
+            memcpy(d + 4, p, len);
+            d[len + 4] = '\r';
+            d[len + 5] = '\n';
+            c->bufpos += len + 6;
+            mark_pending(c);
+            return;
+        }
+    }
     /* Header, payload and CRLF in one copy when they fit together. */
     char b[32];
     b[0] = '$';

@@ -138,6 +138,65 @@ static void ll2str_formats_the_extremes(void **state)
     assert_string_equal(b, "1000000");
 }
 
+/* Every digit count and sign, checked against printf. */
+static void ll2str_matches_printf(void **state)
+{
+    (void)state;
+    char b[32], want[32];
+    long long vals[200];
+    int n = 0;
+    for (long long p = 1; n < 190; p *= 10) {
+        long long around[] = {p - 1, p, p + 1, -(p - 1), -p, -(p + 1)};
+        for (int i = 0; i < 6; i++)
+            vals[n++] = around[i];
+        if (p > LLONG_MAX / 10)
+            break;
+    }
+    vals[n++] = LLONG_MAX;
+    vals[n++] = LLONG_MIN;
+    vals[n++] = LLONG_MIN + 1;
+    vals[n++] = 1234567890123456789LL;
+    for (int i = 0; i < n; i++) {
+        int len = snprintf(want, sizeof want, "%lld", vals[i]);
+        assert_int_equal(reply_ll2str(b, vals[i]), len);
+        assert_string_equal(b, want);
+    }
+    for (long long v = -10000; v <= 10000; v++) {
+        snprintf(want, sizeof want, "%lld", v);
+        reply_ll2str(b, v);
+        assert_string_equal(b, want);
+    }
+}
+
+/* Bulk replies of every length around the one-digit header's edge, in the
+ * buffer and past its end (where they go to chunks). */
+static void bulk_headers_of_short_and_long_values(void **state)
+{
+    client *c = *state;
+    char payload[128], want[160];
+    for (size_t i = 0; i < sizeof payload; i++)
+        payload[i] = (char)('a' + i % 26);
+    for (size_t len = 0; len <= 120; len++) {
+        reply_bulk(c, payload, len);
+        int hl = snprintf(want, sizeof want, "$%zu\r\n", len);
+        memcpy(want + hl, payload, len);
+        memcpy(want + hl + len, "\r\n", 2);
+        expect_len(c, want, (size_t)hl + len + 2);
+    }
+    /* A short value that does not fit in what is left of the buffer. */
+    char *fill = zmalloc(CLIENT_BUF_SIZE);
+    memset(fill, 'f', CLIENT_BUF_SIZE);
+    reply_add(c, fill, CLIENT_BUF_SIZE - 5);
+    reply_bulk(c, "xyz", 3);
+    assert_non_null(c->chead);
+    char *all = zmalloc(CLIENT_BUF_SIZE + 16);
+    memcpy(all, fill, CLIENT_BUF_SIZE - 5);
+    memcpy(all + CLIENT_BUF_SIZE - 5, "$3\r\nxyz\r\n", 9);
+    expect_len(c, all, CLIENT_BUF_SIZE - 5 + 9);
+    zfree(all);
+    zfree(fill);
+}
+
 static void bulk_strings_keep_binary_bytes(void **state)
 {
     client *c = *state;
@@ -452,6 +511,8 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(integers_are_colon_lines),
         T(ll2str_formats_the_extremes),
+        T(ll2str_matches_printf),
+        T(bulk_headers_of_short_and_long_values),
         T(bulk_strings_keep_binary_bytes),
         T(bulk_larger_than_the_buffer_continues_in_chunks),
         T(many_small_replies_fill_buffer_then_chunks_in_order),
