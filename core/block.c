@@ -37,7 +37,8 @@ typedef struct ready_key {
 } ready_key;
 
 static ready_key *ready;
-static int nready, capready;
+int block_nready;
+static int capready;
 
 static const char *waitkey_key(const void *e, size_t *len)
 {
@@ -69,14 +70,14 @@ static void queue_ready(db *d, waitkey *w)
     if (w->queued)
         return;
     w->queued = 1;
-    if (nready == capready) {
+    if (block_nready == capready) {
         capready = capready ? capready * 2 : 16;
         ready = zrealloc(ready, sizeof(ready_key) * (size_t)capready);
     }
-    ready[nready].db = d;
-    ready[nready].key = zstrndup(w->key, w->len);
-    ready[nready].len = w->len;
-    nready++;
+    ready[block_nready].db = d;
+    ready[block_nready].key = zstrndup(w->key, w->len);
+    ready[block_nready].len = w->len;
+    block_nready++;
 }
 
 void block_signal_key(db *d, const char *key, size_t len)
@@ -95,14 +96,14 @@ static void signal_visit(void *priv, void *e)
     if (w->queued)
         return;
     w->queued = 1;
-    if (nready == capready) {
+    if (block_nready == capready) {
         capready = capready ? capready * 2 : 16;
         ready = zrealloc(ready, sizeof(ready_key) * (size_t)capready);
     }
-    ready[nready].db = d;
-    ready[nready].key = zstrndup(w->key, w->len);
-    ready[nready].len = w->len;
-    nready++;
+    ready[block_nready].db = d;
+    ready[block_nready].key = zstrndup(w->key, w->len);
+    ready[block_nready].len = w->len;
+    block_nready++;
 }
 
 void block_signal_db(db *d)
@@ -299,13 +300,13 @@ static void serve_key(db *d, const char *key, size_t len)
     }
 }
 
-void block_handle_ready(void)
+void block_serve_ready(void)
 {
-    while (nready > 0) {
+    while (block_nready > 0) {
         ready_key *list = ready;
-        int n = nready;
+        int n = block_nready;
         ready = NULL;
-        nready = capready = 0;
+        block_nready = capready = 0;
         for (int i = 0; i < n; i++) {
             serve_key(list[i].db, list[i].key, list[i].len);
             zfree(list[i].key);

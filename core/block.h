@@ -13,8 +13,16 @@ void block_signal_db(db *d);
 /* Parks ctx's client (see api->block_on_keys). */
 void block_client(modis_ctx *ctx, const modis_str *keys, int nkeys, const modis_type *type,
                   long long timeout_ms, modis_timeout_fn on_timeout);
-/* Serves waiters of ready keys, in FIFO order, until no key is ready. */
-void block_handle_ready(void);
+/* Keys signalled ready and not served yet (block.c's; read-only elsewhere). */
+extern int block_nready;
+void block_serve_ready(void);
+/* Serves waiters of ready keys, in FIFO order, until no key is ready; the
+ * test is inline, as it runs after every command. */
+static inline void block_handle_ready(void)
+{
+    if (block_nready > 0)
+        block_serve_ready();
+}
 /* Removes c from every waiter list and cancels its timer; replies nothing.
  * Used on disconnect. */
 void block_remove(client *c);

@@ -20,11 +20,8 @@ static void entry_free(slowlog_entry *e)
     zfree(e->cname);
 }
 
-void slowlog_maybe_add(client *c, const modis_str *argv, int argc, long long dur, uint64_t redacted)
+void slowlog_add(client *c, const modis_str *argv, int argc, long long dur, uint64_t redacted)
 {
-    long long thr = server.cfg.slowlog_log_slower_than;
-    if (thr < 0 || dur < thr || server.cfg.slowlog_max_len <= 0)
-        return;
     slowlog_entry e = {0};
     e.id = server.slowlog_next_id++;
     e.time = ev_mstime() / 1000;
