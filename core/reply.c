@@ -140,6 +140,18 @@ static inline char *direct_room(client *c, size_t n)
     return NULL;
 }
 
+/* Writes head, the payload and CRLF at d (from direct_room) and accounts for them. */
+static inline void direct_put(client *c, char *d, const char *head, size_t hl, const void *p,
+                              size_t len)
+{
+    memcpy(d, head, hl);
+    memcpy(d + hl, p, len);
+    d[hl + len] = '\r';
+    d[hl + len + 1] = '\n';
+    c->bufpos += hl + len + 2;
+    mark_pending(c);
+}
+
 void reply_bulk(client *c, const void *p, size_t len)
 {
     /* The common short value (a list element, a small string): its one-digit
@@ -147,15 +159,8 @@ void reply_bulk(client *c, const void *p, size_t len)
     if (len < 10) {
         char *d = direct_room(c, len + 6);
         if (d) {
-            d[0] = '$';
-            d[1] = (char)('0' + len);
-            d[2] = '\r';
-            d[3] = '\n';
-            memcpy(d + 4, p, len);
-            d[len + 4] = '\r';
-            d[len + 5] = '\n';
-            c->bufpos += len + 6;
-            mark_pending(c);
+            const char head[4] = {'$', (char)('0' + len), '\r', '\n'};
+            direct_put(c, d, head, 4, p, len);
             return;
         }
     }
@@ -167,12 +172,7 @@ void reply_bulk(client *c, const void *p, size_t len)
     b[hl++] = '\n';
     char *d = direct_room(c, (size_t)hl + len + 2);
     if (d) {
-        memcpy(d, b, (size_t)hl);
-        memcpy(d + hl, p, len);
-        d[hl + len] = '\r';
-        d[hl + len + 1] = '\n';
-        c->bufpos += (size_t)hl + len + 2;
-        mark_pending(c);
+        direct_put(c, d, b, (size_t)hl, p, len);
         return;
     }
     reply_add(c, b, (size_t)hl);
@@ -203,12 +203,7 @@ void reply_simple(client *c, const char *s)
     size_t len = strlen(s);
     char *d = direct_room(c, len + 3);
     if (d) {
-        d[0] = '+';
-        memcpy(d + 1, s, len);
-        d[len + 1] = '\r';
-        d[len + 2] = '\n';
-        c->bufpos += len + 3;
-        mark_pending(c);
+        direct_put(c, d, "+", 1, s, len);
         return;
     }
     char b[256];
