@@ -427,8 +427,8 @@ static void a_prefetched_pipeline_with_state_changes_answers_as_redis(void **sta
         size_t from = i > 80 ? i - 80 : 0;
         char *a = hs_escape(want + from, (want_len - from) < 200 ? want_len - from : 200);
         char *b = hs_escape(got + from, (got_len - from) < 200 ? got_len - from : 200);
-        fail_msg("replies differ at byte %zu of %zu/%zu\nredis: %s\nmodis: %s", i, want_len, got_len,
-                 a, b);
+        fail_msg("replies differ at byte %zu of %zu/%zu\nredis: %s\nmodis: %s", i, want_len,
+                 got_len, a, b);
     }
     free(want);
     free(got);

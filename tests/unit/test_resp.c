@@ -608,7 +608,8 @@ static void header_numbers_of_every_length_parse_alike(void **state)
     assert_int_equal(f->p.argv[0].len, 0);
     assert_error_str(f, "*00\r\n", "ERR Protocol error: invalid multibulk length");
     /* 19 digits, then a stray byte before '\r' */
-    assert_error_str(f, "*1\r\n$1000000000000000000x\r\n", "ERR Protocol error: invalid bulk length");
+    assert_error_str(f, "*1\r\n$1000000000000000000x\r\n",
+                     "ERR Protocol error: invalid bulk length");
     /* a header that ends the input right after its digits, or at its type byte */
     assert_int_equal(feed_str(f, "*1\r\n$4"), RESP_PARTIAL);
     assert_int_equal(feed_str(f, "*1\r\n$"), RESP_PARTIAL);
