@@ -91,19 +91,7 @@ void block_signal_key(db *d, const char *key, size_t len)
 
 static void signal_visit(void *priv, void *e)
 {
-    waitkey *w = e;
-    db *d = priv;
-    if (w->queued)
-        return;
-    w->queued = 1;
-    if (block_nready == capready) {
-        capready = capready ? capready * 2 : 16;
-        ready = zrealloc(ready, sizeof(ready_key) * (size_t)capready);
-    }
-    ready[block_nready].db = d;
-    ready[block_nready].key = zstrndup(w->key, w->len);
-    ready[block_nready].len = w->len;
-    block_nready++;
+    queue_ready(priv, e);
 }
 
 void block_signal_db(db *d)
